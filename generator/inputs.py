@@ -1,0 +1,87 @@
+"""The inputs every computing command shares: ``--ram``, ``--jvm-heap``, ``--workload``.
+
+They are kept in the order given, so ``--explain`` and the "regenerate with" header read as the
+user wrote them, spelled canonically (``128GB`` becomes ``128GiB``) so headers are stable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from generator import rules
+from generator.rules import Requirement
+from generator.sizes import parse_heap_bytes, parse_size_mib
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input as given: ``kind`` is the option name without dashes."""
+
+    kind: str
+    text: str
+
+
+class _AppendInput(argparse.Action):
+    """Collect every input option into one ordered list, ``args.inputs``."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None
+    ) -> None:
+        items = list(getattr(namespace, "inputs", None) or [])
+        items.append(Input(self.dest, values))
+        namespace.inputs = items
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """Add the input options to ``parser``."""
+    group = parser.add_argument_group("inputs (repeatable; the largest requirement wins)")
+    group.add_argument(
+        "--ram", dest="ram", action=_AppendInput, metavar="SIZE",
+        help="RAM size, binary units: 128GB = 128GiB = 131072MiB, 1TiB, 0.5TiB; needs 4 x MiB",
+    )
+    group.add_argument(
+        "--jvm-heap", dest="jvm-heap", action=_AppendInput, metavar="SIZE",
+        help="maximum JVM heap (100g, 101754m, --jvm-heap=-Xmx100g); "
+        "ZGC needs granules(2 MiB) x 3 x 1.2",
+    )
+    workloads = "; ".join(f"{w.name}: {w.floor} ({w.citation})" for w in rules.WORKLOADS.values())
+    group.add_argument(
+        "--workload", dest="workload", action=_AppendInput, metavar="NAME",
+        help=f"a workload's published floor: {workloads}",
+    )
+    parser.set_defaults(inputs=[])
+
+
+def requirement_for(item: Input) -> Requirement:
+    """The requirement one input makes."""
+    if item.kind == "ram":
+        return rules.ram_requirement(parse_size_mib(item.text, "--ram"))
+    if item.kind == "jvm-heap":
+        return rules.heap_requirement(parse_heap_bytes(item.text, "--jvm-heap"))
+    if item.kind == "workload":
+        return rules.workload_requirement(item.text)
+    raise AssertionError(f"unhandled input kind {item.kind}")
+
+
+def requirements_for(items: Sequence[Input]) -> list[Requirement]:
+    """The requirements every input makes, in order."""
+    return [requirement_for(item) for item in items]
+
+
+def canonical_arguments(requirements: Sequence[Requirement]) -> list[str]:
+    """Command-line arguments that reproduce ``requirements``, spelled canonically."""
+    arguments: list[str] = []
+    for requirement in requirements:
+        if requirement.rule == "kernel-default":
+            continue
+        arguments += [f"--{requirement.rule}", requirement.input]
+    return arguments
+
+
+def command_line(words: Sequence[str]) -> str:
+    """A command as a shell would need it typed."""
+    return " ".join(shlex.quote(word) for word in words)
+
