@@ -1,0 +1,80 @@
+"""Run generated provisioning as root without touching the host.
+
+Inside a private mount namespace (``unshare -m``): a temporary file is bind-mounted over
+/proc/sys/vm/max_map_count, /etc becomes an overlay whose writes land in a temporary folder, and
+the other sysctl.d folders are replaced by temporary ones, so nothing real is read or applied.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from pathlib import Path
+
+SYSCTL_DIRS = ("/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d")
+CONF = "/etc/sysctl.d/99-vm-max-map-count.conf"
+
+
+class Sandbox:
+    """A fake kernel value and fake sysctl configuration under ``base``.
+
+    ``etc`` is the overlay's upper layer: ``sandbox.etc / "sysctl.d/..."`` is what the guest
+    wrote to /etc. ``lib_sysctl_d`` stands in for /usr/lib/sysctl.d (vendor defaults).
+    """
+
+    def __init__(self, base: Path, live: int = 65530) -> None:
+        self.base = base
+        self.live_file = base / "max_map_count"
+        self.etc = base / "etc-upper"
+        self.work = base / "etc-work"
+        self.lib_sysctl_d = base / "usr-lib-sysctl.d"
+        self.empty = base / "empty"
+        for folder in (self.etc, self.work, self.lib_sysctl_d, self.empty):
+            folder.mkdir(parents=True, exist_ok=True)
+        (self.etc / "sysctl.d").mkdir(exist_ok=True)
+        self.live = live
+
+    @property
+    def live(self) -> int:
+        """The fake live value of vm.max_map_count."""
+        return int(self.live_file.read_text().strip())
+
+    @live.setter
+    def live(self, value: int) -> None:
+        self.live_file.write_text(f"{value}\n")
+
+    def set_etc_sysctl_conf(self, text: str) -> None:
+        """Give the sandbox its own /etc/sysctl.conf (EKS AMIs put 524288 there)."""
+        (self.etc / "sysctl.conf").write_text(text)
+
+    def conf_path(self) -> Path:
+        """Where the sandbox's /etc/sysctl.d/99-vm-max-map-count.conf lands."""
+        return self.etc / "sysctl.d" / "99-vm-max-map-count.conf"
+
+    def persisted(self) -> str | None:
+        """The text of our sysctl.d file in the sandbox, or None."""
+        path = self.conf_path()
+        return path.read_text() if path.exists() else None
+
+    def run(self, argv: list[str], input_text: str | None = None) -> subprocess.CompletedProcess[str]:
+        """Run ``argv`` as root in the sandbox."""
+        binds = [f"mount --bind {shlex.quote(str(self.live_file))} /proc/sys/vm/max_map_count"]
+        binds.append(
+            "mount -t overlay overlay -o "
+            + shlex.quote(f"lowerdir=/etc,upperdir={self.etc},workdir={self.work}")
+            + " /etc"
+        )
+        for folder in SYSCTL_DIRS:
+            source = self.lib_sysctl_d if folder == "/usr/lib/sysctl.d" else self.empty
+            binds.append(f"if [ -d {folder} ]; then mount --bind {shlex.quote(str(source))} {folder}; fi")
+        setup = "set -e; mount --make-rprivate /; " + "; ".join(binds) + '; exec "$@"'
+        return subprocess.run(
+            ["unshare", "-m", "sh", "-c", setup, "sandbox", *argv],
+            input=input_text, capture_output=True, text=True, check=False, timeout=60,
+        )
+
+    def run_script(self, script: str) -> subprocess.CompletedProcess[str]:
+        """Run a shell script (text) with /bin/sh in the sandbox."""
+        path = self.base / "script.sh"
+        path.write_text(script)
+        return self.run(["/bin/sh", str(path)])
