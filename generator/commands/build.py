@@ -1,0 +1,54 @@
+"""``maxmap build``: write every file a ``maxmap.yaml`` describes, or check that they are current."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from generator import build
+from generator.config import add_config_option, load_config
+
+HELP = "write every file maxmap.yaml describes (--check: fail when any is out of date)"
+DESCRIPTION = (
+    "Render every target x format of a maxmap.yaml and write the files that changed, atomically; "
+    "nothing is written unless every output renders and validates. Unchanged files are left "
+    "untouched. Files this config generated that it no longer produces are removed."
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add this command's options."""
+    add_config_option(parser)
+    parser.add_argument(
+        "--check", action="store_true",
+        help="write nothing; list files that would be created, updated or removed and exit 1 if any",
+    )
+    parser.add_argument(
+        "--diff", action="store_true", help="write nothing; print unified diffs on stdout (implies --check)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load, render everything, then write, check or diff."""
+    mode = build.Mode.from_flags(args.check, args.diff)
+    config = load_config(args.config)
+    outputs = build.render_outputs(config)
+    changes = build.plan_changes(config, outputs)
+    if mode is build.Mode.WRITE:
+        build.apply_changes(changes)
+    elif mode is build.Mode.DIFF:
+        for change in changes:
+            sys.stdout.write(build.unified_diff(change))
+    for change in changes:
+        sys.stderr.write(f"maxmap: {build.describe(mode, change)}\n")
+    sys.stderr.write(f"maxmap: {summary(mode, len(outputs), changes, config.regenerate)}\n")
+    return build.exit_code(mode, changes)
+
+
+def summary(mode: build.Mode, produced: int, changes: list[build.Change], regenerate: str) -> str:
+    """The closing line: counts, and what to run when something is out of date."""
+    if not changes:
+        return f"{produced} files up to date"
+    if mode is build.Mode.WRITE:
+        return f"{produced} files, {len(changes)} written or removed"
+    return f"{len(changes)} files out of date ({produced} produced); run: {regenerate}"
