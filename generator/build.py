@@ -13,6 +13,7 @@ import difflib
 import enum
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -23,6 +24,10 @@ from generator.config import Config
 from generator.errors import EnvironmentProblem, InputError, InvalidDocument
 from generator.plan import plan_for
 from generator.provision import Plan
+
+RENDER_THREADS = 4
+RENDER_THREADS_FROM = 32
+"""Threads pay off only for many distinct renders; below this count they run in turn."""
 
 HEAD_BYTES = 4096
 """How much of a file is read to tell whether this config generated it (headers sit on top)."""
@@ -75,25 +80,43 @@ class Change:
 def render_outputs(config: Config) -> list[Output]:
     """Every file the config produces, rendered and validated, in config order.
 
-    Equal plans render equally, so each (plan, format) is rendered once: many targets of a
-    fleet share a size, and a config's header names the config, not the target.
+    Equal plans render equally, so each (plan, format) is rendered once; the distinct ones are
+    rendered on a few threads, because validating some formats waits on a tool (``sh -n``).
     """
-    rendered: dict[tuple[Plan, str], bytes] = {}
-    outputs = []
+    jobs: dict[tuple[Plan, str], str] = {}  # (plan, format) -> where, for error messages
+    wanted = []
     for target in config.targets:
         plan = plan_for(target.requirements, target.formats[0], allow_lower=target.allow_lower,
                         regenerate=config.regenerate)
         for fmt in target.formats:
-            key = (plan, fmt)
-            if key not in rendered:
-                try:
-                    rendered[key] = formats.render(fmt, plan).encode("ascii")
-                except InvalidDocument as e:
-                    where = f"{config.path}: {target.where} ({target.name}): rendered {fmt} output"
-                    raise InvalidDocument(where, e.errors) from e
-            relative = target.relative_path(fmt)
-            outputs.append(Output(path=config.output_dir / relative, relative=relative, data=rendered[key]))
-    return outputs
+            jobs.setdefault((plan, fmt), f"{config.path}: {target.where} ({target.name}): rendered {fmt} output")
+            wanted.append(((plan, fmt), target.relative_path(fmt)))
+    rendered = dict(zip(jobs, _render_all(list(jobs.items()))))
+    return [Output(path=config.output_dir / relative, relative=relative, data=rendered[key])
+            for key, relative in wanted]
+
+
+def _render_all(jobs: Sequence[tuple[tuple[Plan, str], str]]) -> list[bytes]:
+    """Render each job; the first failure in config order is the one raised."""
+
+    def render(job: tuple[tuple[Plan, str], str]) -> bytes:
+        (plan, fmt), where = job
+        try:
+            return formats.render(fmt, plan).encode("ascii")
+        except InvalidDocument as e:
+            raise InvalidDocument(where, e.errors) from e
+
+    # The first job of each format runs alone: it imports the format's module and builds its
+    # schema validator, which threads should not race to do.
+    firsts = {fmt: index for index, ((_, fmt), _) in reversed(list(enumerate(jobs)))}
+    warm = {index: render(jobs[index]) for index in sorted(firsts.values())}
+    rest = [job for index, job in enumerate(jobs) if index not in warm]
+    if len(rest) < RENDER_THREADS_FROM:
+        done = iter([render(job) for job in rest])
+    else:
+        with ThreadPoolExecutor(max_workers=RENDER_THREADS) as pool:
+            done = iter(list(pool.map(render, rest)))
+    return [warm[index] if index in warm else next(done) for index in range(len(jobs))]
 
 
 def plan_changes(config: Config, outputs: Sequence[Output]) -> list[Change]:
