@@ -41,7 +41,8 @@ class Format(NamedTuple):
 
     def load(self) -> FormatModule:
         """The implementing module."""
-        return importlib.import_module(self.module)  # type: ignore[return-value]
+        module: FormatModule = importlib.import_module(self.module)
+        return module
 
 
 FORMATS: dict[str, Format] = {
