@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-from conftest import CliResult
+from conftest import CliResult, run_maxmap
 from fakehost import FakeHost
 
 from generator.sizes import GIB
@@ -190,3 +191,19 @@ def test_not_linux_is_one_line_error(cli: Cli, monkeypatch: pytest.MonkeyPatch) 
     result = cli("doctor")
     assert (result.code, result.out) == (2, "")
     assert result.err == "maxmap: error: maxmap doctor reads /proc and runs on Linux only, not darwin\n"
+
+
+def test_real_host_smoke() -> None:
+    """This machine, whatever its verdict: the report is produced and the exit code is 0 or 1."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("maxmap doctor is Linux only")
+    text = run_maxmap("doctor")
+    assert text.returncode in (0, 1), text.stderr
+    assert text.stdout.startswith("vm.max_map_count: ")
+    as_json = run_maxmap("doctor", "--json", "--top", "3")
+    assert as_json.returncode == text.returncode, as_json.stderr
+    report = json.loads(as_json.stdout)
+    assert report["verdict"] in ("healthy", "short", "inconsistent")
+    assert report["live"] == int(Path("/proc/sys/vm/max_map_count").read_text())
+    assert report["healthy"] == (as_json.returncode == 0)
+    assert len(report["processes"]) <= 3

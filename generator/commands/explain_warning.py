@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from generator import rules, zgc_warning
-from generator.commands.validate import read_document
+from generator import rules
 from generator.inputs import add_input_options, canonical_arguments, command_line, requirements_for
-from generator.provision import SYSCTL_FILE, SYSCTL_KEY
-from generator.rules import Decision
+
+if TYPE_CHECKING:
+    from generator.rules import Decision
 
 HELP = "explain a pasted HotSpot 'INCORRECT SYSTEM CONFIGURATION DETECTED' (ZGC) warning and print the fix"
 DESCRIPTION = """\
@@ -34,6 +33,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _fix(decision: Decision, value: int) -> list[str]:
+    from generator.provision import SYSCTL_FILE, SYSCTL_KEY
+
     direct = [
         f"printf '%s\\n' '{SYSCTL_KEY} = {value}' > {SYSCTL_FILE}",
         f"sysctl -w {SYSCTL_KEY}={value}",
@@ -46,6 +47,11 @@ def _fix(decision: Decision, value: int) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Parse the warning, decide, print."""
+    import json
+
+    from generator import zgc_warning
+    from generator.commands.validate import read_document
+
     warning = zgc_warning.parse(read_document(args.file))
     decision = rules.decide([rules.heap_requirement(warning.heap_bytes), *requirements_for(args.inputs)])
     value = max(decision.value, warning.required)

@@ -58,7 +58,7 @@ def as_text(diagnosis: Diagnosis) -> str:
         lines += [f"  {where(s)}: {s.text}" for s in extra]
     lines += ["", f"processes with the most mappings (limit {reading.live} each):"]
     if diagnosis.top:
-        rows = [("PID", "MAPS", "USE", "NAME", "")]
+        rows: list[tuple[str, ...]] = [("PID", "MAPS", "USE", "NAME", "")]
         rows += [
             (str(p.pid), str(p.maps), f"{100 * p.maps // max(reading.live, 1)}%", p.name, _java_summary(p))
             for p in diagnosis.top
