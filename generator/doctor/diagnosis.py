@@ -181,12 +181,15 @@ def _findings(
 
 
 def _target(reading: HostReading, decision: Decision) -> int:
-    """What the provisioning script would leave: it never lowers the live value or another file's."""
-    others = [
-        s.value for s in reading.procps_settings
-        if s.value is not None and s.file.path != SYSCTL_FILE
-    ]
-    return max([decision.value, reading.live, *others])
+    """What the provisioning script would leave: it never lowers the live value or another file's.
+
+    As the script does, this weighs the last numeric setting of each file but our own.
+    """
+    last_in_file: dict[str, int] = {}
+    for setting in reading.every_setting:
+        if setting.value is not None and setting.file.path != SYSCTL_FILE:
+            last_in_file[setting.file.path] = setting.value
+    return max([decision.value, reading.live, *last_in_file.values()])
 
 
 def _headroom(reading: HostReading) -> int:

@@ -25,6 +25,7 @@ class HostReading:
     procps_files: tuple[ConfigFile, ...]
     systemd_settings: tuple[Setting, ...]
     procps_settings: tuple[Setting, ...]
+    every_setting: tuple[Setting, ...]  # in every file, hidden or not (what provisioning weighs)
     scan: ProcessScan
 
     @property
@@ -80,5 +81,6 @@ def read_host(proc_root: Path, root: Path) -> HostReading:
         procps_files=tuple(procps_files),
         systemd_settings=tuple(sysctl_files.settings_in(root, systemd_files)),
         procps_settings=tuple(sysctl_files.settings_in(root, procps_files)),
+        every_setting=tuple(sysctl_files.settings_in(root, sysctl_files.every_file(root))),
         scan=processes.scan(proc_root, memtotal * 1024),
     )

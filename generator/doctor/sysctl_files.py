@@ -140,6 +140,24 @@ def procps_order(root: Path) -> list[ConfigFile]:
     return files
 
 
+def every_file(root: Path) -> list[ConfigFile]:
+    """Every file the provisioning script weighs, hidden or not: it never lowers a value in any.
+
+    The script (templates/provision.sh) reads /etc/sysctl.conf and each ``*.conf`` of every
+    sysctl.d folder without applying the hiding rules, so a vendor file overridden in /etc
+    still counts there; doctor predicts what that script leaves with the same list.
+    """
+    paths = [SYSCTL_CONF]
+    for folder in SYSCTL_D_DIRS:
+        try:
+            names = sorted(os.listdir(host_path(root, folder)))
+        except OSError:
+            continue
+        paths += [f"{folder}/{name}" for name in names if name.endswith(".conf")]
+    files = (_config_file(root, path) for path in paths)
+    return [f for f in files if f is not None and not f.masked]
+
+
 def _is_our_key(key: str) -> bool:
     # sysctl.d(5): "vm/max_map_count" names the same setting as "vm.max_map_count".
     return key.replace("/", ".") == SYSCTL_KEY
