@@ -59,6 +59,7 @@ def test_short_host(cli: Cli, tmp_path: Path) -> None:
     assert report["recommended"] == report["target"] == 524288
     assert report["boot"] == {"value": 65530, "source": "kernel default"}
     assert "sysctl -w vm.max_map_count=524288" in all_commands(report)
+    assert [step["alternative"] for step in report["fix"]] == [False, True, False]
 
 
 def test_persisted_but_not_live(cli: Cli, tmp_path: Path) -> None:

@@ -39,10 +39,11 @@ class Finding:
 
 @dataclass(frozen=True)
 class FixStep:
-    """Commands to run (as root) and why."""
+    """Commands to run (as root) and why; an ``alternative`` step does what the one before does."""
 
     description: str
     commands: tuple[str, ...]
+    alternative: bool = False
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,7 @@ def _fix(reading: HostReading, decision: Decision, requirements: Sequence[Requir
                 f"Raise the live value and persist it in {SYSCTL_FILE} (never lowers a higher value)",
                 (f"{render} | sh",),
             ))
-            steps.append(FixStep("Or the same without maxmap", direct))
+            steps.append(FixStep("Or the same without maxmap", direct, alternative=True))
         else:
             steps.append(FixStep(
                 f"Give the busiest process twice the mappings it uses: persist and apply {target}", direct,

@@ -132,7 +132,10 @@ def as_dict(diagnosis: Diagnosis) -> dict[str, Any]:
         "skipped_processes": reading.scan.skipped,
         "problems": [{"code": p.code, "message": p.message} for p in diagnosis.problems],
         "notes": list(diagnosis.notes),
-        "fix": [{"description": s.description, "commands": list(s.commands)} for s in diagnosis.fix],
+        "fix": [
+            {"description": s.description, "commands": list(s.commands), "alternative": s.alternative}
+            for s in diagnosis.fix
+        ],
     }
 
 
