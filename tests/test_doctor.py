@@ -162,6 +162,21 @@ def test_unreadable_and_vanished_processes_are_skipped(cli: Cli, tmp_path: Path)
     assert "could not be read" in report["notes"][0]
 
 
+def test_kernel_command_line_sets_the_boot_value(cli: Cli, tmp_path: Path) -> None:
+    host = FakeHost(tmp_path, ram_bytes=8 * GIB, live=262144)
+    (host.proc / "cmdline").write_text("BOOT_IMAGE=/vmlinuz ro sysctl.vm.max_map_count=262144 quiet\n")
+    code, report = doctor_json(cli, host)
+    assert (code, report["kernel_cmdline"]) == (0, 262144)
+    assert report["boot"] == {"value": 262144, "source": "kernel command line"}
+
+
+def test_zero_limit_does_not_crash(cli: Cli, tmp_path: Path) -> None:
+    host = FakeHost(tmp_path, ram_bytes=8 * GIB, live=0)
+    host.process(5, "init", ["/sbin/init"], maps=30)
+    code, report = doctor_json(cli, host)
+    assert code == 1 and "process-near-limit" in codes(report)
+
+
 def test_invalid_setting_is_reported(cli: Cli, tmp_path: Path) -> None:
     host = FakeHost(tmp_path, ram_bytes=8 * GIB)
     host.write("/etc/sysctl.d/50-bad.conf", "vm.max_map_count = lots\n")

@@ -154,7 +154,7 @@ def _findings(
             found.append(Finding(
                 "process-near-limit",
                 f"{_process_label(process)} uses {process.maps} of {live} mappings "
-                f"({100 * process.maps // live}%)",
+                f"({100 * process.maps // max(live, 1)}%)",
             ))
     if boot.value < live:
         found.append(Finding(

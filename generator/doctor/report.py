@@ -56,7 +56,8 @@ def as_text(diagnosis: Diagnosis) -> str:
     if extra:
         lines += ["then 'sysctl --system' (procps) also applies:"]
         lines += [f"  {where(s)}: {s.text}" for s in extra]
-    lines += ["", f"processes with the most mappings (limit {reading.live} each):"]
+    if diagnosis.top or not reading.scan.processes:
+        lines += ["", f"processes with the most mappings (limit {reading.live} each):"]
     if diagnosis.top:
         rows: list[tuple[str, ...]] = [("PID", "MAPS", "USE", "NAME", "")]
         rows += [
@@ -64,7 +65,7 @@ def as_text(diagnosis: Diagnosis) -> str:
             for p in diagnosis.top
         ]
         lines += _table(rows)
-    else:
+    elif not reading.scan.processes:
         lines.append("  (none readable)")
     others = [p for p in diagnosis.jvms if p not in diagnosis.top]
     if others:
