@@ -24,7 +24,7 @@ from generator.errors import InputError
 from generator.sizes import GIB, KIB, MIB, TIB
 
 _UNIT = {"": 1, "B": 1, "K": KIB, "M": MIB, "G": GIB, "T": TIB}
-_HEAP = re.compile(r"max\s+Java\s+heap\s+size\s*\(\s*(?P<number>\d+)\s*(?P<unit>[KMGT]?)B?\s*\)", re.IGNORECASE)
+_HEAP = re.compile(r"max\s+(?:Java\s+)?heap\s+size\s*\(\s*(?P<number>\d+)\s*(?P<unit>[KMGT]?)B?\s*\)", re.IGNORECASE)
 _REQUIRED = re.compile(r"at\s+least\s+(?P<number>\d+)\s+(?:memory\s+)?mappings", re.IGNORECASE)
 _CURRENT = re.compile(r"current\s+limit\s+is\s+(?P<number>\d+)", re.IGNORECASE)
 _MARKER = re.compile(r"max_map_count|memory\s+mappings\s+per\s+process", re.IGNORECASE)
