@@ -7,7 +7,14 @@ from pathlib import Path
 from fakehost import FakeHost
 
 from generator.doctor import sysctl_files
-from generator.doctor.sysctl_files import parse_settings, procps_order, resolve_in_root, settings_in, systemd_order, winner
+from generator.doctor.sysctl_files import (
+    parse_settings,
+    procps_order,
+    resolve_in_root,
+    settings_in,
+    systemd_order,
+    winner,
+)
 
 
 def paths(files: list[sysctl_files.ConfigFile]) -> list[str]:

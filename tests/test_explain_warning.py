@@ -59,13 +59,15 @@ def test_variants(text: str) -> None:
 
 
 def test_jdk11_wording_with_other_figures() -> None:
-    text = """\
-[2024-05-02T10:00:00.123+0000][0.010s][warning][gc,init] ***** WARNING! INCORRECT SYSTEM CONFIGURATION DETECTED! *****
-[2024-05-02T10:00:00.123+0000][0.010s][warning][gc,init] The system limit on number of memory mappings per process might be too low for the given
-[2024-05-02T10:00:00.123+0000][0.010s][warning][gc,init] max Java heap size (49152M). Please adjust /proc/sys/vm/max_map_count to allow for at
-[2024-05-02T10:00:00.123+0000][0.010s][warning][gc,init] least 88473 mappings (current limit is 65530). Continuing execution with the current
-[2024-05-02T10:00:00.123+0000][0.010s][warning][gc,init] limit could lead to a fatal error, due to failure to map memory.
-"""
+    prefix = "[2024-05-02T10:00:00.123+0000][0.010s][warning][gc,init] "
+    lines = [
+        "***** WARNING! INCORRECT SYSTEM CONFIGURATION DETECTED! *****",
+        "The system limit on number of memory mappings per process might be too low for the given",
+        "max Java heap size (49152M). Please adjust /proc/sys/vm/max_map_count to allow for at",
+        "least 88473 mappings (current limit is 65530). Continuing execution with the current",
+        "limit could lead to a fatal error, due to failure to map memory.",
+    ]
+    text = "".join(f"{prefix}{line}\n" for line in lines)
     warning = zgc_warning.parse(text)
     assert (warning.heap_mib, warning.required, warning.current) == (49152, 88473, 65530)
     assert warning.required == rules.zgc_required(warning.heap_bytes)

@@ -125,6 +125,11 @@ def _system(reading: HostReading) -> Applied:
     return Applied(reading.live, "unchanged")
 
 
+def heap_source(process: ProcessUsage) -> str:
+    """Where a JVM's heap size comes from (``-Xmx100g``), or ``unknown``."""
+    return (process.java.heap_source if process.java else "") or "unknown"
+
+
 def _process_label(process: ProcessUsage) -> str:
     return f"PID {process.pid} ({process.name})"
 
@@ -146,7 +151,7 @@ def _findings(
         if required is not None and required > live:
             found.append(Finding(
                 "zgc-short",
-                f"{_process_label(process)} runs ZGC with a {process.java.heap_source} heap "  # type: ignore[union-attr]
+                f"{_process_label(process)} runs ZGC with a {heap_source(process)} heap "
                 f"and needs {required}, above the live limit {live}",
             ))
     for process in reading.scan.processes:
