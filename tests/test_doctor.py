@@ -170,6 +170,25 @@ def test_kernel_command_line_sets_the_boot_value(cli: Cli, tmp_path: Path) -> No
     assert report["boot"] == {"value": 262144, "source": "kernel command line"}
 
 
+@pytest.mark.parametrize(
+    ("marker", "engine"), [("/.dockerenv", "docker"), ("/run/.containerenv", "podman")]
+)
+def test_container_is_noted(cli: Cli, tmp_path: Path, marker: str, engine: str) -> None:
+    host = FakeHost(tmp_path, ram_bytes=128 * GIB)
+    host.write(marker, "")
+    code, report = doctor_json(cli, host)
+    assert (code, report["container"]) == (1, engine)
+    assert any("host kernel" in note for note in report["notes"])
+    assert "fix (run as root on the host, not in this container;" in cli("doctor", *host.args()).out
+
+
+def test_kubernetes_pod_from_cgroup(cli: Cli, tmp_path: Path) -> None:
+    host = FakeHost(tmp_path, ram_bytes=8 * GIB)
+    (host.proc / "1").mkdir()
+    (host.proc / "1" / "cgroup").write_text("0::/kubepods.slice/kubepods-burstable.slice/cri-containerd-1.scope\n")
+    assert doctor_json(cli, host)[1]["container"] == "kubernetes"
+
+
 def test_zero_limit_does_not_crash(cli: Cli, tmp_path: Path) -> None:
     host = FakeHost(tmp_path, ram_bytes=8 * GIB, live=0)
     host.process(5, "init", ["/sbin/init"], maps=30)
@@ -191,7 +210,7 @@ def test_json_is_stable(cli: Cli, tmp_path: Path) -> None:
     assert first == cli("doctor", *host.args(), "--json").out
     assert set(json.loads(first)) == {
         "version", "verdict", "healthy", "live", "recommended", "target", "ram", "requirements", "winner",
-        "boot", "sysctl_system", "kernel_cmdline", "settings", "processes", "jvms", "skipped_processes",
+        "boot", "sysctl_system", "kernel_cmdline", "container", "settings", "processes", "jvms", "skipped_processes",
         "problems", "notes", "fix",
     }
 

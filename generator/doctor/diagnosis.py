@@ -262,7 +262,13 @@ def _notes(reading: HostReading) -> list[str]:
     notes = []
     if reading.scan.skipped:
         notes.append(
-            f"{reading.scan.skipped} process(es) could not be read (other users' or exited); run as root to see all"
+            f"{reading.scan.skipped} process(es) could not be read (permission denied, or exited meanwhile); "
+            "root sees the most"
+        )
+    if reading.container is not None:
+        notes.append(
+            f"this runs in a container ({reading.container}): {SYSCTL_KEY} is the host kernel's, shared by "
+            "every container; apply the fix on the host (its image, user-data or node configuration)"
         )
     if reading.cmdline_value is not None:
         notes.append(f"the kernel command line sets {SYSCTL_KEY}={reading.cmdline_value} before any file applies")

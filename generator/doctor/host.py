@@ -27,6 +27,7 @@ class HostReading:
     procps_settings: tuple[Setting, ...]
     every_setting: tuple[Setting, ...]  # in every file, hidden or not (what provisioning weighs)
     scan: ProcessScan
+    container: str | None = None  # "docker", "podman", "kubernetes", ... when run inside one
 
     @property
     def ram_bytes(self) -> int:
@@ -68,6 +69,28 @@ def read_cmdline_value(proc_root: Path) -> int | None:
     return int(found[-1]) if found else None
 
 
+def read_container(proc_root: Path, root: Path) -> str | None:
+    """The container engine this runs under, if any: vm.* sysctls belong to the host's kernel."""
+    if (root / ".dockerenv").exists():
+        return "docker"
+    if (root / "run" / ".containerenv").exists():
+        return "podman"
+    try:
+        environ = (proc_root / "1" / "environ").read_bytes().split(b"\0")
+    except OSError:
+        environ = []
+    for item in environ:
+        if item.startswith(b"container="):  # systemd's convention: nspawn, lxc, podman
+            return item.partition(b"=")[2].decode("utf-8", "replace") or "container"
+    try:
+        cgroup = (proc_root / "1" / "cgroup").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    if "kubepods" in cgroup:
+        return "kubernetes"
+    return None
+
+
 def read_host(proc_root: Path, root: Path) -> HostReading:
     """Read RAM, the live value, the sysctl files under ``root`` and the processes under ``proc_root``."""
     memtotal = read_memtotal_kib(proc_root)
@@ -83,4 +106,5 @@ def read_host(proc_root: Path, root: Path) -> HostReading:
         procps_settings=tuple(sysctl_files.settings_in(root, procps_files)),
         every_setting=tuple(sysctl_files.settings_in(root, sysctl_files.every_file(root))),
         scan=processes.scan(proc_root, memtotal * 1024),
+        container=read_container(proc_root, root),
     )

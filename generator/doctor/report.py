@@ -78,7 +78,8 @@ def as_text(diagnosis: Diagnosis) -> str:
         lines += ["", "notes:"]
         lines += [f"  - {note}" for note in diagnosis.notes]
     if diagnosis.fix:
-        lines += ["", f"fix (run as root; leaves {SYSCTL_KEY} = {diagnosis.target}):"]
+        where_to = " on the host, not in this container" if reading.container else ""
+        lines += ["", f"fix (run as root{where_to}; leaves {SYSCTL_KEY} = {diagnosis.target}):"]
         for step in diagnosis.fix:
             lines.append(f"  # {step.description}")
             lines += [f"  {command}" for command in step.commands]
@@ -121,6 +122,7 @@ def as_dict(diagnosis: Diagnosis) -> dict[str, Any]:
         "boot": {"value": diagnosis.boot.value, "source": diagnosis.boot.source},
         "sysctl_system": {"value": diagnosis.system.value, "source": diagnosis.system.source},
         "kernel_cmdline": reading.cmdline_value,
+        "container": reading.container,
         "settings": {
             name: [
                 {"path": s.file.path, "target": s.file.target, "line": s.line, "text": s.text, "value": s.value}
