@@ -221,6 +221,12 @@ def test_missing_proc_is_one_line_error(cli: Cli, tmp_path: Path) -> None:
     assert result.err.startswith("maxmap: error: cannot read ") and result.err.count("\n") == 1
 
 
+def test_root_must_be_a_directory(cli: Cli, tmp_path: Path) -> None:
+    host = FakeHost(tmp_path)
+    result = cli("doctor", "--proc-root", str(host.proc), "--root", str(tmp_path / "absent"))
+    assert (result.code, result.err) == (2, f"maxmap: error: --root {tmp_path / 'absent'}: not a directory\n")
+
+
 def test_not_linux_is_one_line_error(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.platform", "darwin")
     result = cli("doctor")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.errors import EnvironmentProblem
+from generator.errors import EnvironmentProblem, InputError
 from generator.inputs import add_input_options, requirements_for
 
 HELP = "diagnose this host: RAM, live value, sysctl files, busy processes, JVMs; verdict and fix"
@@ -48,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
         if not sys.platform.startswith("linux"):
             raise EnvironmentProblem(f"maxmap doctor reads /proc and runs on Linux only, not {sys.platform}")
         proc_root = Path("/proc")
+    if not args.root.is_dir():
+        raise InputError(f"--root {args.root}: not a directory")
     diagnosis = diagnose(read_host(proc_root, args.root), requirements_for(args.inputs), top=max(args.top, 0))
     sys.stdout.write(as_json(diagnosis) if args.json else as_text(diagnosis))
     if diagnosis.healthy:
