@@ -24,7 +24,7 @@ MAX_ALIAS_NODES = 100_000
 """How many nodes aliases may add to a document once expanded; real files stay far below it."""
 
 
-class StrictLoader(_Base):  # type: ignore[misc, valid-type]
+class StrictLoader(_Base):  # type: ignore[misc]
     """A safe loader that rejects duplicate mapping keys."""
 
 

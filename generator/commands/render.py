@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from generator import formats
-from generator.atomic import write_atomic
 from generator.inputs import add_input_options, requirements_for
-from generator.plan import plan_for
 
 HELP = "generate provisioning (cloud-init, shell, sysctl.d file, ...) for the value"
 
@@ -21,7 +18,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format", "-f", required=True, choices=list(formats.FORMATS), metavar="FORMAT", help=choices
     )
-    parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write FILE atomically instead of stdout")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write FILE atomically instead of stdout")
     parser.add_argument(
         "--allow-lower", action="store_true",
         help="set exactly the computed value even when a higher one is already in force",
@@ -30,11 +27,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Render, validate, then print or write."""
+    from pathlib import Path
+
+    from generator.atomic import write_atomic
+    from generator.plan import plan_for
+
     plan = plan_for(requirements_for(args.inputs), args.format, allow_lower=args.allow_lower)
     text = formats.render(args.format, plan)
     if args.output is None:
         sys.stdout.write(text)
     else:
-        write_atomic(args.output, text.encode("ascii"))
+        write_atomic(Path(args.output), text.encode("ascii"))
         sys.stderr.write(f"maxmap: wrote {args.output}\n")
     return 0
