@@ -10,7 +10,6 @@ are looked up together.
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import re
 from dataclasses import dataclass
@@ -23,7 +22,6 @@ from generator.inputs import Input, command_line, requirement_for, requirements_
 from generator.rules import Requirement
 
 SCHEMA = "maxmap-config.schema.json"
-DEFAULT_PATH = Path("maxmap.yaml")
 
 INPUT_KEYS: dict[str, str] = {
     "instance_type": "instance-type",
@@ -78,14 +76,6 @@ class Config:
     output_dir: Path
     targets: tuple[Target, ...]
     regenerate: str
-
-
-def add_config_option(parser: argparse.ArgumentParser, help_text: str = "the config file") -> None:
-    """The ``-c/--config`` option of the commands that work on a ``maxmap.yaml``."""
-    parser.add_argument(
-        "-c", "--config", type=Path, default=DEFAULT_PATH, metavar="FILE",
-        help=f"{help_text} (default: {DEFAULT_PATH})",
-    )
 
 
 def regenerate_command(path: Path) -> str:

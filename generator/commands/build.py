@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator import build
-from generator.config import add_config_option, load_config
+if TYPE_CHECKING:
+    from generator import build
+
+DEFAULT_CONFIG = Path("maxmap.yaml")
 
 HELP = "write every file maxmap.yaml describes (--check: fail when any is out of date)"
 DESCRIPTION = (
@@ -14,6 +18,14 @@ DESCRIPTION = (
     "nothing is written unless every output renders and validates. Unchanged files are left "
     "untouched. Files this config generated that it no longer produces are removed."
 )
+
+
+def add_config_option(parser: argparse.ArgumentParser, help_text: str = "the config file") -> None:
+    """The ``-c/--config`` option of the commands that work on a ``maxmap.yaml``."""
+    parser.add_argument(
+        "-c", "--config", type=Path, default=DEFAULT_CONFIG, metavar="FILE",
+        help=f"{help_text} (default: {DEFAULT_CONFIG})",
+    )
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -30,6 +42,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load, render everything, then write, check or diff."""
+    # Imported here: building the parser for any command must stay cheap.
+    from generator import build
+    from generator.config import load_config
+
     mode = build.Mode.from_flags(args.check, args.diff)
     config = load_config(args.config)
     outputs = build.render_outputs(config)
@@ -49,6 +65,6 @@ def summary(mode: build.Mode, produced: int, changes: list[build.Change], regene
     """The closing line: counts, and what to run when something is out of date."""
     if not changes:
         return f"{produced} files up to date"
-    if mode is build.Mode.WRITE:
+    if mode.value == "write":
         return f"{produced} files, {len(changes)} written or removed"
     return f"{len(changes)} files out of date ({produced} produced); run: {regenerate}"

@@ -6,9 +6,8 @@ import argparse
 import sys
 
 from generator import formats, rules
-from generator.config import add_config_option
+from generator.commands.build import add_config_option
 from generator.errors import EnvironmentProblem, InputError
-from generator.provision import fill
 
 HELP = "write a commented starter maxmap.yaml (never overwrites)"
 
@@ -20,6 +19,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def starter() -> str:
     """The starter config: one example target, every key explained."""
+    from generator.provision import fill
+
     return fill("maxmap.yaml", formats=", ".join(formats.FORMATS), workloads=", ".join(rules.WORKLOADS))
 
 
