@@ -15,11 +15,13 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+def write_atomic(path: Path, data: bytes, mode: int | None = None, *, sync_folder: bool = True) -> None:
     """Write ``data`` to ``path`` through a temp file in the same folder, fsync and rename.
 
     ``mode`` defaults to that of the file being replaced, else 0666 less the umask.
     On any error the temp file is removed and an :class:`EnvironmentProblem` names the path.
+    ``sync_folder=False`` leaves the folder's fsync (which makes the rename durable) to a caller
+    writing many files, who calls :func:`fsync_folder` once per folder.
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
@@ -47,10 +49,11 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
         if isinstance(e, OSError):
             raise EnvironmentProblem(f"cannot write {path}: {e.strerror or e}") from e
         raise
-    _fsync_folder(folder)
+    if sync_folder:
+        fsync_folder(folder)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make the rename durable; some filesystems refuse, which costs only durability."""
     try:
         fd = os.open(folder, os.O_RDONLY)

@@ -16,10 +16,11 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+
+from collections.abc import Iterator, Sequence, Set
 
 from generator import formats
-from generator.atomic import write_atomic
+from generator.atomic import fsync_folder, write_atomic
 from generator.config import Config
 from generator.errors import EnvironmentProblem, InputError, InvalidDocument
 from generator.plan import plan_for
@@ -28,6 +29,9 @@ from generator.provision import Plan
 RENDER_THREADS = 4
 RENDER_THREADS_FROM = 32
 """Threads pay off only for many distinct renders; below this count they run in turn."""
+
+WRITE_THREADS = 8
+WRITE_THREADS_FROM = 16
 
 HEAD_BYTES = 4096
 """How much of a file is read to tell whether this config generated it (headers sit on top)."""
@@ -124,9 +128,10 @@ def _render_all(jobs: Sequence[tuple[tuple[Plan, str], str]]) -> list[bytes]:
 def plan_changes(config: Config, outputs: Sequence[Output]) -> list[Change]:
     """What differs on disk: outputs to create or update, in order, then stale files, sorted."""
     root = config.output_dir.resolve()
+    folders: dict[Path, Path] = {}  # each output folder resolved once
     changes = []
     for output in outputs:
-        _ensure_inside(output.path, root)
+        _ensure_inside(output.path, root, folders)
         old = _read(output.path)
         if old is None:
             changes.append(Change(Action.CREATE, output.path, None, output.data))
@@ -134,24 +139,24 @@ def plan_changes(config: Config, outputs: Sequence[Output]) -> list[Change]:
             changes.append(Change(Action.UPDATE, output.path, old, output.data))
     produced = {os.path.normpath(output.path) for output in outputs}
     produced.add(os.path.normpath(config.path))
-    for path in stale_files(config):
-        if os.path.normpath(path) not in produced:
-            changes.append(Change(Action.REMOVE, path, _read(path), None))
+    for path in stale_files(config, skip=produced):
+        changes.append(Change(Action.REMOVE, path, _read(path), None))
     return changes
 
 
-def stale_files(config: Config) -> list[Path]:
+def stale_files(config: Config, skip: Set[str] = frozenset()) -> list[Path]:
     """Files under the output folder that this config generated (their header says so), sorted.
 
-    The caller drops those it still produces. The test is the header's exact "regenerate" command,
-    which names this config, so files of another config or of ``maxmap render`` are never touched.
+    ``skip`` holds normalised paths not to look at: those the config still produces. The test
+    is the header's exact "regenerate" command, which names this config, so files of another
+    config or of ``maxmap render`` are never touched.
     """
     command = re.compile(re.escape(REGENERATE_MARK + config.regenerate).encode() + rb"(?![\w./'-])")
     mark = GENERATED_MARK.encode()
     extensions = tuple({fmt.extension for fmt in formats.FORMATS.values()})
     found = []
     for path in _walk(config.output_dir):
-        if not path.name.endswith(extensions):
+        if not path.endswith(extensions) or os.path.normpath(path) in skip:
             continue
         try:
             with open(path, "rb") as handle:
@@ -159,26 +164,36 @@ def stale_files(config: Config) -> list[Path]:
         except OSError:
             continue
         if mark in head and command.search(head):
-            found.append(path)
+            found.append(Path(path))
     return sorted(found)
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Regular files under ``folder``; hidden folders (.git) and symlinked folders are skipped."""
-    if not folder.is_dir():
+def _walk(folder: Path) -> Iterator[str]:
+    """Regular files under ``folder``, not following symlinks; hidden names (.git) are skipped."""
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
         return
-    for current, folders, files in os.walk(folder):
-        folders[:] = sorted(name for name in folders if not name.startswith(".")
-                            and not os.path.islink(os.path.join(current, name)))
-        for name in files:
-            path = Path(current, name)
-            if not name.startswith(".") and path.is_file() and not path.is_symlink():
-                yield path
+    except OSError as e:
+        raise EnvironmentProblem(f"cannot list {folder}: {e.strerror or e}") from e
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path))
+        elif entry.is_file(follow_symlinks=False):
+            yield entry.path
 
 
-def _ensure_inside(path: Path, root: Path) -> None:
+def _ensure_inside(path: Path, root: Path, folders: dict[Path, Path]) -> None:
     """Refuse a path that leaves the output folder, through ``..`` or a symlink."""
-    if not path.resolve().is_relative_to(root):
+    folder = folders.get(path.parent)
+    if folder is None:
+        folder = folders[path.parent] = path.parent.resolve()
+    resolved = folder / path.name
+    if resolved.is_symlink():
+        resolved = resolved.resolve()
+    if not resolved.is_relative_to(root):
         raise InputError(f"{path}: resolves outside the output folder {root}; refusing to write there")
 
 
@@ -194,7 +209,36 @@ def _read(path: Path) -> bytes | None:
 
 
 def apply_changes(changes: Sequence[Change]) -> None:
-    """Write (atomically) or remove each file; a file that is not in ``changes`` is not touched."""
+    """Write (atomically) or remove each file; a file that is not in ``changes`` is not touched.
+
+    Writes run on a few threads: each waits on its fsync, and a first build creates thousands
+    of files. Every file is still replaced by one rename, so an error anywhere leaves each file
+    old or new; each folder is synced once at the end.
+    """
+    writes = [change for change in changes if change.action is not Action.REMOVE]
+    folders = {change.path.parent for change in writes}
+    for folder in sorted(folders):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise EnvironmentProblem(f"cannot create {folder}: {e.strerror or e}") from e
+
+    def write(change: Change) -> None:
+        assert change.new is not None
+        write_atomic(change.path, change.new, sync_folder=False)
+
+    if len(writes) < WRITE_THREADS_FROM:
+        for change in writes:
+            write(change)
+    else:
+        with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+            futures = [pool.submit(write, change) for change in writes]
+            try:
+                for future in futures:
+                    future.result()
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     for change in changes:
         if change.action is Action.REMOVE:
             try:
@@ -203,13 +247,8 @@ def apply_changes(changes: Sequence[Change]) -> None:
                 pass
             except OSError as e:
                 raise EnvironmentProblem(f"cannot remove {change.path}: {e.strerror or e}") from e
-            continue
-        assert change.new is not None
-        try:
-            change.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise EnvironmentProblem(f"cannot create {change.path.parent}: {e.strerror or e}") from e
-        write_atomic(change.path, change.new)
+    for folder in sorted(folders | {change.path.parent for change in changes}):
+        fsync_folder(folder)
 
 
 def unified_diff(change: Change) -> str:
