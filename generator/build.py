@@ -13,11 +13,10 @@ import difflib
 import enum
 import os
 import re
+from collections.abc import Iterator, Sequence, Set
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-
-from collections.abc import Iterator, Sequence, Set
 
 from generator import formats
 from generator.atomic import fsync_folder, write_atomic
