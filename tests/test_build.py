@@ -90,7 +90,7 @@ def test_check_before_build_lists_files_to_create(repo: Path, cli) -> None:  # t
     check = build(cli, repo, "--check")
     assert check.code == 1
     assert f"maxmap: would create {(repo / 'generated' / 'search.yaml').as_posix()}\n" in check.err
-    assert "4 files out of date" in check.err and "run: maxmap build -c maxmap.yaml" in check.err
+    assert "out of date: 4 to create, 0 to update, 0 stale to remove (4 files produced); run: maxmap build -c maxmap.yaml\n" in check.err
     assert not (repo / "generated").exists()
 
 

@@ -63,8 +63,14 @@ def run(args: argparse.Namespace) -> int:
 
 def summary(mode: build.Mode, produced: int, changes: list[build.Change], regenerate: str) -> str:
     """The closing line: counts, and what to run when something is out of date."""
+    from generator.build import Action, Mode
+
+    files = f"{produced} file{'' if produced == 1 else 's'}"
     if not changes:
-        return f"{produced} files up to date"
-    if mode.value == "write":
-        return f"{produced} files, {len(changes)} written or removed"
-    return f"{len(changes)} files out of date ({produced} produced); run: {regenerate}"
+        return f"{files} up to date"
+    created, updated, removed = (sum(1 for c in changes if c.action is action) for action in Action)
+    if mode is Mode.WRITE:
+        unchanged = produced - created - updated
+        return f"{files}: {created} created, {updated} updated, {unchanged} unchanged; {removed} stale removed"
+    return (f"out of date: {created} to create, {updated} to update, {removed} stale to remove "
+            f"({files} produced); run: {regenerate}")
