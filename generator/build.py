@@ -127,10 +127,12 @@ def _render_all(jobs: Sequence[tuple[tuple[Plan, str], str]]) -> list[bytes]:
 def plan_changes(config: Config, outputs: Sequence[Output]) -> list[Change]:
     """What differs on disk: outputs to create or update, in order, then stale files, sorted."""
     root = config.output_dir.resolve()
+    config_file = config.path.resolve()
     folders: dict[Path, Path] = {}  # each output folder resolved once
     changes = []
     for output in outputs:
-        _ensure_inside(output.path, root, folders)
+        if _ensure_inside(output.path, root, folders) == config_file:
+            raise InputError(f"{output.path}: is the config file itself; refusing to overwrite it")
         old = _read(output.path)
         if old is None:
             changes.append(Change(Action.CREATE, output.path, None, output.data))
@@ -184,8 +186,8 @@ def _walk(folder: Path) -> Iterator[str]:
             yield entry.path
 
 
-def _ensure_inside(path: Path, root: Path, folders: dict[Path, Path]) -> None:
-    """Refuse a path that leaves the output folder, through ``..`` or a symlink."""
+def _ensure_inside(path: Path, root: Path, folders: dict[Path, Path]) -> Path:
+    """``path`` resolved; refused when it leaves the output folder, through ``..`` or a symlink."""
     folder = folders.get(path.parent)
     if folder is None:
         folder = folders[path.parent] = path.parent.resolve()
@@ -194,6 +196,7 @@ def _ensure_inside(path: Path, root: Path, folders: dict[Path, Path]) -> None:
         resolved = resolved.resolve()
     if not resolved.is_relative_to(root):
         raise InputError(f"{path}: resolves outside the output folder {root}; refusing to write there")
+    return resolved
 
 
 def _read(path: Path) -> bytes | None:

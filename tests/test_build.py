@@ -207,6 +207,16 @@ def test_output_path_through_a_symlink_outside_is_refused(repo: Path, cli, tmp_p
     assert not (repo / "generated" / "search.sh").exists()
 
 
+def test_the_config_itself_is_never_overwritten(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "maxmap.yaml"
+    text = "version: 1\ntargets:\n  - name: maxmap\n    ram: 1GiB\n    formats: [cloud-init]\n"
+    config.write_text(text)
+    result = cli("build", "-c", str(config))
+    assert result.code == 2
+    assert "is the config file itself; refusing to overwrite it" in result.err
+    assert config.read_text() == text
+
+
 def test_a_folder_in_the_way_is_an_error(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
     (repo / "generated" / "search.yaml").mkdir(parents=True)
     result = build(cli, repo)
