@@ -12,6 +12,7 @@ import string
 from dataclasses import dataclass
 
 from generator.resources import read_text
+from generator.sysctls import ExtraSysctls
 
 SYSCTL_KEY = "vm.max_map_count"
 SYSCTL_FILE = "/etc/sysctl.d/99-vm-max-map-count.conf"
@@ -35,6 +36,8 @@ class Plan:
     summary: str
     regenerate: str
     allow_lower: bool = False
+    extra_sysctls: ExtraSysctls = ()
+    """Other integer sysctls (``--set``) for the same file, set exactly as given."""
 
 
 class Template(string.Template):
@@ -65,17 +68,49 @@ def comment_block(lines: list[str], prefix: str = "# ") -> str:
 
 
 def sysctl_line(value: int) -> str:
-    """The one setting line of the sysctl.d file."""
+    """The vm.max_map_count line of the sysctl.d file."""
     return f"{SYSCTL_KEY} = {value}"
 
 
+def extra_lines(plan: Plan) -> list[str]:
+    """The lines of the extra sysctls (``--set``), in order."""
+    return [f"{name} = {value}" for name, value in plan.extra_sysctls]
+
+
+def sysctl_lines(plan: Plan) -> list[str]:
+    """Every setting line of the sysctl.d file: vm.max_map_count first, then the extras."""
+    return [sysctl_line(plan.value), *extra_lines(plan)]
+
+
+def persisted_text(plan: Plan) -> str:
+    """The sysctl.d file that formats placing files (Ignition, Butane) write as is.
+
+    The header says where it came from; the value is the planned one, not compared with
+    anything live: those formats write files, they do not run commands.
+    """
+    lines = header_lines(plan) + [
+        "Applied at boot by systemd-sysctl; the name sorts after 99-sysctl.conf, so it is applied last."
+    ]
+    return comment_block(lines) + "\n" + "\n".join(sysctl_lines(plan)) + "\n"
+
+
 def script_body(plan: Plan) -> str:
-    """The POSIX shell that applies ``plan`` (no shebang, no header; ends with a newline)."""
+    """The POSIX shell that applies ``plan`` (no shebang, no header; ends with a newline).
+
+    The extras (``--set``) are written to the same file and applied with ``sysctl -w`` after
+    vm.max_map_count, exactly as given; without extras the script is the same as before them.
+    """
     persisted = " \\\n  ".join(shlex.quote(line) for line in PERSISTED_HEADER)
-    return fill(
+    extras = "".join(f" \\\n  {shlex.quote(line)}" for line in extra_lines(plan))
+    body = fill(
         "provision.sh",
         want=str(plan.value),
         conf=SYSCTL_FILE,
         allow_lower="1" if plan.allow_lower else "0",
         persisted_header=persisted,
+        extra_lines=extras,
     )
+    if plan.extra_sysctls:
+        calls = "\n".join(f"set_extra {shlex.quote(name)} {value}" for name, value in plan.extra_sysctls)
+        body += fill("provision-extras.sh", calls=calls)
+    return body

@@ -77,11 +77,22 @@ def check_output_text(name: str, text: str) -> Problems:
     return problems
 
 
-def render(name: str, plan: Plan) -> str:
-    """Render ``plan`` as format ``name`` and validate it; an invalid document is never returned."""
+def render(name: str, plan: Plan, *, merge: str | None = None) -> str:
+    """Render ``plan`` as format ``name`` and validate it; an invalid document is never returned.
+
+    ``merge`` is an existing document to combine with ours, for formats whose module has
+    ``render_merged(plan, existing)`` (``mime``).
+    """
     fmt = get_format(name)
     module = fmt.load()
-    text = module.render(plan)
+    if merge is None:
+        text = module.render(plan)
+    else:
+        render_merged = getattr(module, "render_merged", None)
+        if render_merged is None:
+            able = [f.name for f in FORMATS.values() if hasattr(f.load(), "render_merged")]
+            raise InputError(f"--merge works with --format {' or '.join(able)}, not {name}")
+        text = render_merged(plan, merge)
     problems = check_output_text(name, text) + module.validate(text)
     if problems:
         raise InvalidDocument(f"rendered {name} output", problems)
