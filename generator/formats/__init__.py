@@ -53,6 +53,8 @@ FORMATS: dict[str, Format] = {
                "generator.formats.shell", "shell.sh"),
         Format("cloud-init", ".yaml", "#cloud-config user-data",
                "generator.formats.cloud_init", "cloud-init.yaml", "cloud-config.schema.json"),
+        Format("mime", ".mime", "MIME multipart user-data (EKS, Karpenter; --merge an existing one)",
+               "generator.formats.mime", "mime.txt"),
     )
 }  # fmt: skip
 
