@@ -55,6 +55,8 @@ FORMATS: dict[str, Format] = {
                "generator.formats.cloud_init", "cloud-init.yaml", "cloud-config.schema.json"),
         Format("mime", ".mime", "MIME multipart user-data (EKS, Karpenter; --merge an existing one)",
                "generator.formats.mime", "mime.txt"),
+        Format("bottlerocket", ".toml", "Bottlerocket user data, [settings.kernel.sysctl]",
+               "generator.formats.bottlerocket", "bottlerocket.toml", "bottlerocket.schema.json"),
     )
 }  # fmt: skip
 
