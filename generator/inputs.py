@@ -7,17 +7,14 @@ user wrote them, spelled canonically (``128GB`` becomes ``128GiB``) so headers a
 from __future__ import annotations
 
 import argparse
-import shlex
-from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from generator import rules
 from generator.rules import Requirement
 from generator.sizes import parse_heap_bytes, parse_size_mib
 
 
-@dataclass(frozen=True)
-class Input:
+class Input(NamedTuple):
     """One input as given: ``kind`` is the option name without dashes."""
 
     kind: str
@@ -83,5 +80,7 @@ def canonical_arguments(requirements: Sequence[Requirement]) -> list[str]:
 
 def command_line(words: Sequence[str]) -> str:
     """A command as a shell would need it typed."""
+    import shlex
+
     return " ".join(shlex.quote(word) for word in words)
 

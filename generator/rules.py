@@ -6,8 +6,7 @@ kernel's default and never above what the sysctl (a C ``int``) can hold.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from generator.errors import InputError
 from generator.sizes import MIB, format_bytes, format_mib
@@ -25,8 +24,7 @@ ZGC_GRANULE = 2 * MIB
 """ZGranuleSize in HotSpot's ZGC, generational or not (JDK 11 to 25)."""
 
 
-@dataclass(frozen=True)
-class Workload:
+class Workload(NamedTuple):
     """A published minimum for a piece of software, with where it is published."""
 
     name: str
@@ -60,8 +58,7 @@ WORKLOADS: dict[str, Workload] = {
 }
 
 
-@dataclass(frozen=True)
-class Requirement:
+class Requirement(NamedTuple):
     """One rule applied to one input: ``value`` mappings are needed because of ``reason``."""
 
     rule: str  # "ram", "jvm-heap", "workload" or "kernel-default"
@@ -70,8 +67,7 @@ class Requirement:
     reason: str  # the arithmetic or the citation, for --explain
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     """The chosen value and every requirement that was weighed."""
 
     value: int

@@ -6,7 +6,6 @@ Units are binary, as in the seed: "GB" means GiB, so ``128GB`` is 131072 MiB.
 from __future__ import annotations
 
 import re
-from fractions import Fraction
 
 from generator.errors import InputError
 
@@ -48,12 +47,17 @@ def _parse_bytes(text: str, what: str, forms: str, bare_unit: int | None) -> int
             raise InputError(
                 f"{what}: {text!r} has an unknown unit {unit_text!r} (use a form like {forms})"
             ) from None
-    amount = Fraction(match["number"]) * unit
-    if amount.denominator != 1:
+    # Exact decimal arithmetic on the digits: "0.5" TiB is 5 x TiB / 10.
+    number: str = match["number"]
+    whole, _, fraction = number.partition(".")
+    scaled = int(whole + fraction or "0") * unit
+    size, remainder = divmod(scaled, 10 ** len(fraction))
+    size = int(size)
+    if remainder:
         raise InputError(f"{what}: {text!r} is not a whole number of bytes")
-    if amount <= 0:
+    if size <= 0:
         raise InputError(f"{what}: {text!r} must be greater than zero")
-    return int(amount)
+    return size
 
 
 def parse_size_mib(text: str, what: str = "size") -> int:

@@ -30,6 +30,16 @@ def require_tool(name: str) -> str:
     return path
 
 
+def require_file(path: str) -> str:
+    """``path`` itself (a tool outside PATH): skipped when absent, a failure under CI=true."""
+    if not os.path.exists(path):
+        message = f"{path} is missing"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
 def require_root_namespaces() -> None:
     """Sandbox tests need root (mount namespaces); fail under CI when not available."""
     if os.geteuid() != 0 or shutil.which("unshare") is None:

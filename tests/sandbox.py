@@ -1,10 +1,11 @@
 """Run generated provisioning as root without touching the host.
 
-Inside a private mount namespace (``unshare -m``): /proc/sys is made read-only, a temporary file is
-bind-mounted over /proc/sys/vm/max_map_count (and over every other sysctl a test names), /etc
-becomes an overlay whose writes land in a temporary folder, and the other sysctl.d folders are
-replaced by temporary ones, so nothing real is read or applied: a write to any sysctl the test
-did not fake fails with "permission denied" instead of reaching the host's kernel.
+Inside a private mount namespace (``unshare -m``): a temporary file is bind-mounted over
+/proc/sys/vm/max_map_count, /etc becomes an overlay whose writes land in a temporary folder, and
+every sysctl.d folder and /etc/sysctl.conf are replaced by temporary ones holding only what a test
+puts there, so nothing real is read, and no other kernel setting can be applied by accident:
+/proc/sys is made read-only, and only the fakes mounted over it (vm.max_map_count and the
+sysctls a test names) are writable, so a stray write fails instead of reaching the host's kernel.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ CONF = "/etc/sysctl.d/99-vm-max-map-count.conf"
 class Sandbox:
     """A fake kernel value and fake sysctl configuration under ``base``.
 
-    ``etc`` is the overlay's upper layer: ``sandbox.etc / "sysctl.d/..."`` is what the guest
-    wrote to /etc. ``lib_sysctl_d`` stands in for /usr/lib/sysctl.d (vendor defaults).
+    ``etc`` is the overlay's upper layer (what was written to /etc); ``etc_sysctl_d`` is
+    /etc/sysctl.d, which starts as Debian ships it: only ``99-sysctl.conf -> ../sysctl.conf``.
+    ``lib_sysctl_d`` stands in for /usr/lib/sysctl.d (vendor defaults).
     """
 
     def __init__(self, base: Path, live: int = 65530, sysctls: Mapping[str, int] | None = None) -> None:
@@ -38,11 +40,13 @@ class Sandbox:
             self.faked[name].write_text(f"{value}\n")
         self.etc = base / "etc-upper"
         self.work = base / "etc-work"
+        self.etc_sysctl_d = base / "etc-sysctl.d"
         self.lib_sysctl_d = base / "usr-lib-sysctl.d"
         self.empty = base / "empty"
-        for folder in (self.etc, self.work, self.lib_sysctl_d, self.empty):
+        for folder in (self.etc, self.work, self.etc_sysctl_d, self.lib_sysctl_d, self.empty):
             folder.mkdir(parents=True, exist_ok=True)
-        (self.etc / "sysctl.d").mkdir(exist_ok=True)
+        (self.etc_sysctl_d / "99-sysctl.conf").symlink_to("../sysctl.conf")
+        self.set_etc_sysctl_conf("# /etc/sysctl.conf of the sandbox\n")
         self.live = live
 
     @property
@@ -64,7 +68,7 @@ class Sandbox:
 
     def conf_path(self) -> Path:
         """Where the sandbox's /etc/sysctl.d/99-vm-max-map-count.conf lands."""
-        return self.etc / "sysctl.d" / "99-vm-max-map-count.conf"
+        return self.etc_sysctl_d / "99-vm-max-map-count.conf"
 
     def persisted(self) -> str | None:
         """The text of our sysctl.d file in the sandbox, or None."""
@@ -86,6 +90,7 @@ class Sandbox:
             + shlex.quote(f"lowerdir=/etc,upperdir={self.etc},workdir={self.work}")
             + " /etc"
         )
+        binds.append(f"mount --bind {shlex.quote(str(self.etc_sysctl_d))} /etc/sysctl.d")
         for folder in SYSCTL_DIRS:
             source = self.lib_sysctl_d if folder == "/usr/lib/sysctl.d" else self.empty
             binds.append(f"if [ -d {folder} ]; then mount --bind {shlex.quote(str(source))} {folder}; fi")
@@ -101,3 +106,14 @@ class Sandbox:
         path = self.base / "script.sh"
         path.write_text(script)
         return self.run(["/bin/sh", str(path)])
+
+    def boot(self) -> subprocess.CompletedProcess[str]:
+        """Apply the sysctl configuration as systemd-sysctl does at boot (sorted, /etc wins)."""
+        return self.run([SYSTEMD_SYSCTL])
+
+    def sysctl_system(self) -> subprocess.CompletedProcess[str]:
+        """Apply the configuration as procps ``sysctl --system`` does (/etc/sysctl.conf last)."""
+        return self.run(["sysctl", "--system"])
+
+
+SYSTEMD_SYSCTL = "/lib/systemd/systemd-sysctl"

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from generator import formats
-from generator.atomic import write_atomic
-from generator.commands.validate import read_document
 from generator.inputs import add_input_options, requirements_for
-from generator.plan import plan_for
-from generator.sysctls import extra_sysctls, parse_setting
 
 HELP = "generate provisioning (cloud-init, shell, sysctl.d file, ...) for the value"
 
@@ -23,7 +18,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format", "-f", required=True, choices=list(formats.FORMATS), metavar="FORMAT", help=choices
     )
-    parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write FILE atomically instead of stdout")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write FILE atomically instead of stdout")
     parser.add_argument(
         "--allow-lower", action="store_true",
         help="set exactly the computed value even when a higher one is already in force",
@@ -34,7 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "applied exactly as given (never-lower is for vm.max_map_count only)",
     )
     parser.add_argument(
-        "--merge", type=Path, metavar="FILE",
+        "--merge", metavar="FILE",
         help="mime only: combine with an existing user-data FILE (shell script, cloud-config, "
         "nodeadm NodeConfig, or MIME multipart), keeping every part of it",
     )
@@ -42,8 +37,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Render, validate, then print or write."""
+    from pathlib import Path
+
+    from generator.atomic import write_atomic
+    from generator.commands.validate import read_document
+    from generator.plan import plan_for
+    from generator.sysctls import extra_sysctls, parse_setting
+
     extras = extra_sysctls(parse_setting(text) for text in args.settings)
-    merge = None if args.merge is None else read_document(args.merge)
+    merge = None if args.merge is None else read_document(Path(args.merge))
     more = [] if args.merge is None else ["--merge", str(args.merge)]
     plan = plan_for(
         requirements_for(args.inputs), args.format,
@@ -53,6 +55,6 @@ def run(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
     else:
-        write_atomic(args.output, text.encode("ascii"))
+        write_atomic(Path(args.output), text.encode("ascii"))
         sys.stderr.write(f"maxmap: wrote {args.output}\n")
     return 0

@@ -14,7 +14,7 @@ HELP = "validate user-data and other documents; exit 1 when any is invalid"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add this command's options."""
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="documents to check ('-' for stdin)")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="documents to check ('-' for stdin)")
     parser.add_argument(
         "--format", "-f", choices=list(formats.FORMATS), metavar="FORMAT",
         help=f"the documents' format (default: detected); one of {', '.join(formats.FORMATS)}",
@@ -38,7 +38,7 @@ def read_document(path: Path) -> str:
 def run(args: argparse.Namespace) -> int:
     """Validate every file; report each problem with its location."""
     failed = False
-    for path in args.files:
+    for path in map(Path, args.files):
         text = read_document(path)
         name = args.format or formats.detect(text)
         if name is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from generator.inputs import add_input_options, requirements_for
@@ -38,6 +37,8 @@ def explain(decision: Decision) -> str:
 
 def as_json(decision: Decision) -> str:
     """The decision as stable JSON."""
+    import json
+
     document = {
         "value": decision.value,
         "winner": {"rule": decision.winner.rule, "input": decision.winner.input},

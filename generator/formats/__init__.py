@@ -8,11 +8,12 @@ here. Modules load only when used, so ``maxmap value`` never pays for YAML or js
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from generator.errors import InputError, InvalidDocument
-from generator.provision import Plan
+
+if TYPE_CHECKING:
+    from generator.provision import Plan
 
 Problems = list[tuple[str, str]]
 """Validation problems: ``(location, message)`` pairs."""
@@ -21,15 +22,14 @@ Problems = list[tuple[str, str]]
 class FormatModule(Protocol):
     """What a format module provides."""
 
-    def render(self, plan: Plan) -> str: ...
+    def render(self, plan: "Plan") -> str: ...
 
     def validate(self, text: str) -> Problems: ...
 
     def detect(self, text: str) -> bool: ...
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(NamedTuple):
     """A registry entry."""
 
     name: str
@@ -41,7 +41,8 @@ class Format:
 
     def load(self) -> FormatModule:
         """The implementing module."""
-        return importlib.import_module(self.module)  # type: ignore[return-value]
+        module: FormatModule = importlib.import_module(self.module)
+        return module
 
 
 FORMATS: dict[str, Format] = {
@@ -81,7 +82,7 @@ def check_output_text(name: str, text: str) -> Problems:
     return problems
 
 
-def render(name: str, plan: Plan, *, merge: str | None = None) -> str:
+def render(name: str, plan: "Plan", *, merge: str | None = None) -> str:
     """Render ``plan`` as format ``name`` and validate it; an invalid document is never returned.
 
     ``merge`` is an existing document to combine with ours, for formats whose module has
