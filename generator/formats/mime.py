@@ -179,13 +179,12 @@ def existing_part(index: int, leaf: Message) -> Part:
     where = f"--merge: part {index} ({leaf.get_content_type()})"
     encoding = str(leaf.get("Content-Transfer-Encoding", "7bit")).strip().lower()
     if encoding in ("base64", "quoted-printable"):
-        raw = leaf.get_payload(decode=True)
         try:
-            body = raw.decode("ascii")
+            body = decoded_payload(leaf).decode("ascii")
         except UnicodeDecodeError:
             raise InputError(f"{where}: its {encoding} body is not us-ascii text, so it cannot be carried as 7bit")
     else:
-        body = leaf.get_payload()
+        body = str(leaf.get_payload())
     check_carriable(where, body)
     headers = []
     for key, value in leaf.items():
@@ -238,9 +237,9 @@ def part_problems(where: str, part: Message) -> Problems:
     encoding = str(part.get("Content-Transfer-Encoding", "7bit")).strip().lower()
     if encoding != "7bit":
         problems.append((where, f"Content-Transfer-Encoding is {encoding}; must be 7bit (Karpenter keeps raw bodies)"))
-        body = (part.get_payload(decode=True) or b"").decode("ascii", errors="replace")
+        body = decoded_payload(part).decode("ascii", errors="replace")
     else:
-        body = part.get_payload()
+        body = str(part.get_payload())
     charset = part.get_param("charset")
     if part.get_content_maintype() == "text" and charset is not None and str(charset).lower() != "us-ascii":
         problems.append((where, f"charset is {charset}; must be us-ascii"))
@@ -256,6 +255,12 @@ def part_problems(where: str, part: Message) -> Problems:
     elif content_type == NODE_CONFIG and not is_node_config(body):
         problems.append((where, "not a nodeadm NodeConfig (apiVersion node.eks.aws/..., kind NodeConfig)"))
     return problems
+
+
+def decoded_payload(part: Message) -> bytes:
+    """A leaf part's body with its transfer encoding undone."""
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
 
 
 def _defect(defect: Any) -> str:
