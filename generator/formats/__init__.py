@@ -58,6 +58,10 @@ FORMATS: dict[str, Format] = {
                "generator.formats.mime", "mime.txt"),
         Format("bottlerocket", ".toml", "Bottlerocket user data, [settings.kernel.sysctl]",
                "generator.formats.bottlerocket", "bottlerocket.toml", "bottlerocket.schema.json"),
+        Format("butane", ".bu", "Butane config for Fedora CoreOS / Flatcar (fcos 1.4.0)",
+               "generator.formats.butane", "butane.yaml", "butane.schema.json"),
+        Format("ignition", ".ign", "Ignition config, spec 3.3.0 JSON",
+               "generator.formats.ignition", "ignition.json", "ignition.schema.json"),
     )
 }  # fmt: skip
 
