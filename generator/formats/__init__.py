@@ -62,6 +62,8 @@ FORMATS: dict[str, Format] = {
                "generator.formats.butane", "butane.yaml", "butane.schema.json"),
         Format("ignition", ".ign", "Ignition config, spec 3.3.0 JSON",
                "generator.formats.ignition", "ignition.json", "ignition.schema.json"),
+        Format("ansible", ".yml", "Ansible tasks using ansible.posix.sysctl, with a never-lower guard",
+               "generator.formats.ansible", "ansible.yaml", "ansible-tasks.schema.json"),
     )
 }  # fmt: skip
 
