@@ -138,3 +138,10 @@ def test_allow_lower_sets_exactly_the_value(cli, tmp_path: Path) -> None:  # typ
     box, playbook = sandboxed(tmp_path, cli, "--ram", "64GiB", "--allow-lower", live=1048576)
     assert run_play(box, playbook) == 1
     assert (box.live, box.persisted()) == (262144, "vm.max_map_count=262144\n")
+
+
+def test_validate_detects_ansible(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "tasks.yml"
+    path.write_text(GOLDEN[0].read_text())
+    result: CliResult = cli("validate", str(path))
+    assert (result.code, result.err) == (0, f"{path}: valid ansible\n")

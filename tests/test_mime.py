@@ -135,6 +135,11 @@ def test_merging_our_own_output_replaces_our_part(cli, tmp_path: Path) -> None: 
     once = render(cli, "--merge", str(write(tmp_path, "boot.sh", SHELL)))
     again = render(cli, "--merge", str(write(tmp_path, "once.mime", once)))
     assert [p.get_content_type() for p in parts_of(again)] == ["text/x-shellscript", "text/cloud-config"]
+    # Regenerating in place (the same --merge file, written back) is byte-stable.
+    in_place = write(tmp_path, "user-data.mime", render(cli, "--merge", str(tmp_path / "boot.sh")))
+    first = render(cli, "--merge", str(in_place))
+    in_place.write_text(first)
+    assert render(cli, "--merge", str(in_place)) == first
 
 
 def test_boundary_changes_only_when_a_body_holds_it(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

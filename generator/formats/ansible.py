@@ -62,4 +62,4 @@ def validate(text: str) -> Problems:
 
 def detect(text: str) -> bool:
     """A YAML task list that uses the sysctl module."""
-    return text.lstrip("#").find("\n- name:") >= 0 and "sysctl:" in text
+    return "sysctl:" in text and any(line.startswith("- name:") for line in text.splitlines())
