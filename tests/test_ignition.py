@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from conftest import CliResult, require_tool
+from conftest import CliResult, require_root_namespaces, require_tool
 from generator import formats
 from generator.formats import butane, ignition
+from sandbox import CONF, Sandbox
 
 GOLDEN = Path(__file__).parent / "golden"
 IGNITION_GOLDEN = sorted((GOLDEN / "ignition").glob("*/expected"))
@@ -107,3 +108,30 @@ def test_validate_detects_both(cli, tmp_path: Path) -> None:  # type: ignore[no-
         path.write_text(render(cli, fmt, "--ram", "64GiB"))
         result: CliResult = cli("validate", str(path))
         assert (result.code, result.err) == (0, f"{path}: valid {fmt}\n")
+
+
+def place_as_ignition_would(box: Sandbox, document: dict[str, Any]) -> None:
+    """Write the config's file where Ignition would, with its mode (Ignition runs before boot)."""
+    (entry,) = document["storage"]["files"]
+    assert entry["path"] == CONF
+    target = box.etc_sysctl_d / Path(CONF).name
+    target.write_bytes(ignition.decode_data_url(entry["contents"]["source"]))
+    target.chmod(entry["mode"])
+
+
+@pytest.mark.sandbox
+@pytest.mark.parametrize(("vendor", "expected"), [(None, 524288), (1048576, 524288)], ids=["raise", "caveat-lowers"])
+def test_systemd_sysctl_applies_the_file_on_first_boot(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, vendor: int | None, expected: int
+) -> None:
+    """The file is in force after systemd-sysctl runs; and, as documented, Ignition never compares:
+    with a vendor default of 1048576 (Fedora 39+), a smaller value in our file lowers it."""
+    require_root_namespaces()
+    require_tool("/lib/systemd/systemd-sysctl")
+    box = Sandbox(tmp_path)
+    if vendor is not None:
+        (box.lib_sysctl_d / "50-default.conf").write_text(f"vm.max_map_count = {vendor}\n")
+    place_as_ignition_would(box, json.loads(render(cli, "ignition", "--ram", "128GB")))
+    result = box.boot()
+    assert result.returncode == 0, result.stderr
+    assert box.live == expected
