@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence, Set
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
 from generator import formats
 from generator.atomic import fsync_folder, write_atomic
@@ -92,7 +93,7 @@ def render_outputs(config: Config) -> list[Output]:
     wanted = []
     for target in config.targets:
         plan = plan_for(target.requirements, target.formats[0], allow_lower=target.allow_lower,
-                        regenerate=config.regenerate)
+                        regenerate=config.regenerate, extra_sysctls=target.extra_sysctls)
         for fmt in target.formats:
             jobs.setdefault((plan, fmt), f"{config.path}: {target.where} ({target.name}): rendered {fmt} output")
             wanted.append(((plan, fmt), target.relative_path(fmt)))
@@ -164,6 +165,9 @@ def stale_files(config: Config, skip: Set[str] = frozenset()) -> list[Path]:
                 head = handle.read(HEAD_BYTES)
         except OSError:
             continue
+        if b"%" in head and mark not in head:
+            # A header inside a data URL (Ignition's file contents) is percent-encoded.
+            head = unquote_to_bytes(head)
         if mark in head and command.search(head):
             found.append(Path(path))
     return sorted(found)

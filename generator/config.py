@@ -20,6 +20,7 @@ from generator import formats
 from generator.errors import EnvironmentProblem, InputError
 from generator.inputs import Input, command_line, requirement_for, requirements_for
 from generator.rules import Requirement
+from generator.sysctls import ExtraSysctls, extra_sysctls
 
 SCHEMA = "maxmap-config.schema.json"
 
@@ -62,6 +63,7 @@ class Target:
     formats: tuple[str, ...]
     allow_lower: bool
     stem: str
+    extra_sysctls: ExtraSysctls = ()
 
     def relative_path(self, fmt: str) -> str:
         """The file for format ``fmt``, relative to the output folder (``/`` separated)."""
@@ -153,6 +155,7 @@ def _target(where: str, entry: dict[str, Any], requirements: tuple[Requirement, 
         formats=tuple(entry["formats"]),
         allow_lower=bool(entry.get("allow_lower", False)),
         stem=entry.get("file", entry["name"]),
+        extra_sysctls=extra_sysctls(entry.get("extra_sysctls", {}).items()),
     )
 
 
@@ -200,6 +203,13 @@ def _unknown_key(key: Any, known: list[str]) -> str:
 def _target_problems(entry: dict[str, Any], where: str) -> Problems:
     """What the schema cannot say about one target."""
     problems: Problems = []
+    extras = entry.get("extra_sysctls")
+    if isinstance(extras, dict):
+        spot = f"{where}.extra_sysctls"
+        try:
+            extra_sysctls(extras.items(), spot)
+        except InputError as e:
+            problems.append((spot, str(e).removeprefix(f"{spot}: ")))
     given = [key for key in INPUT_KEYS if key in entry]
     if "instance_type" in entry and "ram" in entry:
         problems.append((where, "give instance_type or ram, not both: they say the same thing"))

@@ -61,6 +61,12 @@ BAD_CONFIGS = [
      ["targets[0]: give instance_type or ram, not both"]),
     ("allow-lower-not-bool", "version: 1\ntargets:\n  - name: a\n    ram: 1GiB\n    allow_lower: sometimes\n    formats: [shell]\n",
      ["targets[0].allow_lower: 'sometimes' is not of type 'boolean'"]),
+    ("extra-sysctl-name", "version: 1\ntargets:\n  - name: a\n    ram: 1GiB\n    extra_sysctls: {swappiness: 10}\n    formats: [shell]\n",
+     ["targets[0].extra_sysctls: 'swappiness' is not a sysctl name"]),
+    ("extra-sysctl-max-map-count", "version: 1\ntargets:\n  - name: a\n    ram: 1GiB\n    extra_sysctls: {vm.max_map_count: 1}\n    formats: [shell]\n",
+     ["targets[0].extra_sysctls: vm.max_map_count is what maxmap computes"]),
+    ("extra-sysctl-value", "version: 1\ntargets:\n  - name: a\n    ram: 1GiB\n    extra_sysctls: {vm.swappiness: ten}\n    formats: [shell]\n",
+     ["targets[0].extra_sysctls: vm.swappiness must be an integer, not 'ten'"]),
     ("target-not-mapping", "version: 1\ntargets:\n  - shell\n", ["targets[0]: 'shell' is not of type 'object'"]),
 ]
 
