@@ -171,3 +171,62 @@ def _yaml(text: str) -> object:
     from generator.yamlio import load_yaml
 
     return load_yaml(text, "test")
+
+
+def test_inputs_of_all_targets_resolve_in_one_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.config
+
+    batches: list[int] = []
+    real = generator.config.requirements_for
+
+    def counting(items):  # type: ignore[no-untyped-def]
+        batches.append(len(items))
+        return real(items)
+
+    monkeypatch.setattr(generator.config, "requirements_for", counting)
+    targets = "".join(f"  - name: t{i}\n    ram: {i + 1}GiB\n    jvm_heap: 1g\n    formats: [shell]\n" for i in range(5))
+    config = tmp_path / "maxmap.yaml"
+    config.write_text("version: 1\ntargets:\n" + targets)
+    loaded = load_config(config)
+    assert batches == [10]
+    assert [t.requirements[0].input for t in loaded.targets] == [f"{i + 1}GiB" for i in range(5)]
+
+
+def instance_types_supported() -> bool:
+    from generator.inputs import requirement_for
+
+    try:
+        requirement_for(Input("instance-type", "r6i.32xlarge"))
+    except AssertionError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not instance_types_supported(), reason="this maxmap does not know instance types yet")
+def test_instance_type_targets(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "maxmap.yaml"
+    config.write_text(textwrap.dedent("""\
+        version: 1
+        targets:
+          - name: big
+            instance_type: r6i.32xlarge
+            formats: [sysctl-conf]
+          - name: bigger
+            instance_type: x2iedn.32xlarge
+            jvm_heap: 31g
+            formats: [sysctl-conf]
+          - name: typo
+            instance_type: r6i.32xlarg
+            formats: [sysctl-conf]
+        """))
+    bad = cli("build", "-c", str(config))
+    assert bad.code == 2
+    assert "targets[2].instance_type: " in bad.err and "r6i.32xlarge" in bad.err  # a suggestion
+    assert "targets[0]" not in bad.err and "targets[1]" not in bad.err
+    config.write_text(config.read_text().replace("r6i.32xlarg\n", "r6i.32xlarge\n"))
+    assert cli("build", "-c", str(config)).code == 0
+    big = (tmp_path / "big.conf").read_text()
+    assert "vm.max_map_count = 4194304\n" in big  # 4 x 1048576 MiB
+    assert "instance-type r6i.32xlarge" in big
+    assert "vm.max_map_count = 16777216\n" in (tmp_path / "bigger.conf").read_text()  # 4 x 4194304 MiB
+    assert cli("build", "-c", str(config), "--check").code == 0
