@@ -19,7 +19,7 @@ from typing import Any, Sequence
 from generator import formats
 from generator.errors import EnvironmentProblem, InputError
 from generator.inputs import Input, command_line, requirement_for, requirements_for
-from generator.rules import Requirement
+from generator.rules import Requirement, decide
 from generator.sysctls import ExtraSysctls, extra_sysctls
 
 SCHEMA = "maxmap-config.schema.json"
@@ -139,6 +139,11 @@ def check_config(document: Any, path: Path) -> Config:
     ]
     resolved, input_problems = _resolve(given)
     problems += input_problems
+    for where, requirements in resolved.items():
+        try:
+            decide(requirements)  # too large a value is a mistake in the config, not in the build
+        except InputError as e:
+            problems.append((where, str(e)))
     if problems:
         raise ConfigError(path, _in_order(problems))
     output_dir = path.parent / document.get("output_dir", ".")

@@ -43,6 +43,9 @@ BAD_CONFIGS = [
     ("bad-size", "version: 1\ntargets:\n" + GOOD_TARGET * 0 + "  - name: a\n    ram: 1GiB\n    formats: [shell]\n"
      "  - name: b\n    ram: 1GiB\n    formats: [shell]\n  - name: c\n    ram: 12XB\n    formats: [shell]\n",
      ["targets[2].ram: '12XB' has an unknown unit 'XB'"]),
+    ("value-too-large", "version: 1\ntargets:\n  - name: a\n    ram: 1GiB\n    formats: [shell]\n"
+     "  - name: b\n    ram: 1024TiB\n    formats: [shell]\n",
+     ["targets[1]: ram 1024TiB needs 4294967296, more than vm.max_map_count can hold"]),
     ("bare-number", "version: 1\ntargets:\n  - name: a\n    ram: 1024\n    formats: [shell]\n",
      ["targets[0].ram: '1024' has no unit"]),
     ("bad-heap", "version: 1\ntargets:\n  - name: a\n    jvm_heap: lots\n    formats: [shell]\n",
