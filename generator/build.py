@@ -22,7 +22,7 @@ from urllib.parse import unquote_to_bytes
 from generator import formats
 from generator.atomic import fsync_folder, write_atomic
 from generator.config import Config
-from generator.errors import EnvironmentProblem, InputError, InvalidDocument
+from generator.errors import EnvironmentProblem, InputError, InvalidDocument, MaxmapError
 from generator.plan import plan_for
 from generator.provision import Plan
 
@@ -103,14 +103,18 @@ def render_outputs(config: Config) -> list[Output]:
 
 
 def _render_all(jobs: Sequence[tuple[tuple[Plan, str], str]]) -> list[bytes]:
-    """Render each job; the first failure in config order is the one raised."""
+    """Render each job; of several failures, the first in config order is the one raised."""
 
-    def render(job: tuple[tuple[Plan, str], str]) -> bytes:
+    def render(job: tuple[tuple[Plan, str], str]) -> bytes | MaxmapError:
         (plan, fmt), where = job
         try:
             return formats.render(fmt, plan).encode("ascii")
         except InvalidDocument as e:
-            raise InvalidDocument(where, e.errors) from e
+            named = InvalidDocument(where, e.errors)
+            named.__cause__ = e
+            return named
+        except MaxmapError as e:
+            return e
 
     # The first job of each format runs alone: it imports the format's module and builds its
     # schema validator, which threads should not race to do.
@@ -122,7 +126,13 @@ def _render_all(jobs: Sequence[tuple[tuple[Plan, str], str]]) -> list[bytes]:
     else:
         with ThreadPoolExecutor(max_workers=RENDER_THREADS) as pool:
             done = iter(list(pool.map(render, rest)))
-    return [warm[index] if index in warm else next(done) for index in range(len(jobs))]
+    results = [warm[index] if index in warm else next(done) for index in range(len(jobs))]
+    rendered = []
+    for result in results:
+        if isinstance(result, MaxmapError):
+            raise result
+        rendered.append(result)
+    return rendered
 
 
 def plan_changes(config: Config, outputs: Sequence[Output]) -> list[Change]:
