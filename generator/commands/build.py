@@ -13,11 +13,12 @@ if TYPE_CHECKING:
 DEFAULT_CONFIG = Path("maxmap.yaml")
 
 HELP = "write every file maxmap.yaml describes (--check: fail when any is out of date)"
-DESCRIPTION = (
-    "Render every target x format of a maxmap.yaml and write the files that changed, atomically; "
-    "nothing is written unless every output renders and validates. Unchanged files are left "
-    "untouched. Files this config generated that it no longer produces are removed."
-)
+DESCRIPTION = """\
+Render every target x format of a maxmap.yaml and write the files that changed, each atomically
+(temp file, fsync, rename). Nothing is written unless every output renders and validates;
+unchanged files are left untouched; files this config generated and no longer produces (their
+header names it) are removed. --check and --diff write nothing and exit 1 when anything is out
+of date, for CI and the pre-commit hook."""
 
 
 def add_config_option(parser: argparse.ArgumentParser, help_text: str = "the config file") -> None:
