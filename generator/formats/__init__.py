@@ -54,6 +54,10 @@ FORMATS: dict[str, Format] = {
                "generator.formats.shell", "shell.sh"),
         Format("cloud-init", ".yaml", "#cloud-config user-data",
                "generator.formats.cloud_init", "cloud-init.yaml", "cloud-config.schema.json"),
+        Format("packer-hcl", ".pkr.hcl", 'Packer HCL2 provisioner "shell" block for a build {}',
+               "generator.formats.packer_hcl", "packer-hcl.pkr.hcl"),
+        Format("packer-json", ".json", "Packer legacy JSON shell provisioner object",
+               "generator.formats.packer_json", "packer-json.json", "packer-json.schema.json"),
     )
 }  # fmt: skip
 
