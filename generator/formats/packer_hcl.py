@@ -75,10 +75,7 @@ def inline_script(text: str) -> tuple[str | None, Problems]:
         return None, [(f"line {start + 1}", f"heredoc has no closing {MARKER}")]
     body = lines[start + 1 : ends[0]]
     problems: Problems = []
-    for number, line in enumerate(body, start=start + 2):
-        if not line.strip():
-            # HCL counts a blank line's indentation when it trims a <<- heredoc.
-            problems.append((f"line {number}", "blank line in the heredoc"))
+    # As HCL trims a <<- heredoc: the least indentation of the lines that are not blank.
     indent = min((len(line) - len(line.lstrip(" ")) for line in body if line.strip()), default=0)
     value, interpolations = unescape_template("".join(line[indent:] + "\n" for line in body))
     for token in interpolations:
