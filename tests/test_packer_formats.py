@@ -17,6 +17,7 @@ from generator.packer import EXECUTE_COMMAND, INLINE_SHEBANG
 from generator.plan import plan_for
 from generator.provision import Plan, script_body
 from generator.rules import Requirement, heap_requirement, ram_requirement, workload_requirement
+from generator.sysctls import extra_sysctls
 from packertools import heredoc_value, packer, parse_hcl, shell_provisioners, wrap_hcl, wrap_json
 
 CASES: dict[str, list[Requirement]] = {
@@ -25,11 +26,14 @@ CASES: dict[str, list[Requirement]] = {
     "ram-24TiB": [ram_requirement(24 * 1048576)],
     "heap-and-workload": [heap_requirement(101754 << 20), workload_requirement("elasticsearch")],
 }
-PLANS = [(case, allow_lower) for case in CASES for allow_lower in (False, True)]
+EXTRAS = extra_sysctls([("vm.swappiness", 10), ("net.core.somaxconn", 4096)])
+PLANS = [(case, allow_lower) for case in [*CASES, "extras"] for allow_lower in (False, True)]
 PLAN_IDS = [f"{case}{'-allow-lower' if allow_lower else ''}" for case, allow_lower in PLANS]
 
 
 def plan(case: str, fmt: str, allow_lower: bool = False) -> Plan:
+    if case == "extras":
+        return plan_for([ram_requirement(262144)], fmt, allow_lower=allow_lower, extra_sysctls=EXTRAS)
     return plan_for(CASES[case], fmt, allow_lower=allow_lower)
 
 
