@@ -31,8 +31,8 @@ def header_comments(plan: Plan) -> list[str]:
 def script_problems(commands: str, where: str) -> list[tuple[str, str]]:
     """Problems with the shell the provisioner would upload: Packer's Go templates and ``sh -n``.
 
-    Packer interpolates ``{{ ... }}`` in provisioner strings (HCL2 builds too), so a script holding
-    ``{{`` would be changed before it runs.
+    Packer runs Go templates over provisioner strings, in HCL2 builds too, and without an error:
+    ``{{ .Nope }}`` silently becomes ``<no value>``. A script holding ``{{`` would be changed.
     """
     problems: list[tuple[str, str]] = []
     if "{{" in commands:

@@ -62,6 +62,26 @@ def test_json_provisioner_passes_packer_validate(case: str, allow_lower: bool, t
     assert_ok(packer("validate", "build.json", cwd=tmp_path))
 
 
+GOLDEN = Path(__file__).parent / "golden"
+GOLDEN_HCL = sorted(GOLDEN.glob("packer-hcl/*/expected"))
+GOLDEN_JSON = sorted(GOLDEN.glob("packer-json/*/expected"))
+
+
+@pytest.mark.tool
+@pytest.mark.parametrize("expected", GOLDEN_HCL, ids=[p.parent.name for p in GOLDEN_HCL])
+def test_golden_hcl_passes_packer_validate_and_fmt(expected: Path, tmp_path: Path) -> None:
+    (tmp_path / "build.pkr.hcl").write_text(wrap_hcl(expected.read_text()))
+    assert_ok(packer("fmt", "-check", "-diff", "build.pkr.hcl", cwd=tmp_path))
+    assert_ok(packer("validate", "build.pkr.hcl", cwd=tmp_path))
+
+
+@pytest.mark.tool
+@pytest.mark.parametrize("expected", GOLDEN_JSON, ids=[p.parent.name for p in GOLDEN_JSON])
+def test_golden_json_passes_packer_validate(expected: Path, tmp_path: Path) -> None:
+    (tmp_path / "build.json").write_text(wrap_json(json.loads(expected.read_text())))
+    assert_ok(packer("validate", "build.json", cwd=tmp_path))
+
+
 @pytest.mark.parametrize(("case", "allow_lower"), PLANS, ids=PLAN_IDS)
 def test_hcl_parses_back_to_script_body(case: str, allow_lower: bool) -> None:
     the_plan = plan(case, "packer-hcl", allow_lower)
