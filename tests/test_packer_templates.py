@@ -7,6 +7,7 @@ import json
 import shlex
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -27,7 +28,7 @@ PLUGINS = PACKER_DIR / "plugins.pkr.hcl"
 OPTIONS = {"ram": "--ram", "instance_type": "--instance-type", "jvm_heap": "--jvm-heap", "workload": "--workload"}
 
 
-def config() -> dict:  # type: ignore[type-arg]
+def config() -> dict[str, Any]:
     return dict(yaml.safe_load(CONFIG.read_text()))
 
 
