@@ -289,3 +289,18 @@ def test_init_refuses_to_overwrite(tmp_path: Path, cli) -> None:  # type: ignore
     assert result.code == 2
     assert "already exists; not overwriting it" in result.err
     assert config.read_text() == "mine\n"
+
+
+def test_every_registered_format_builds(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    names = list(formats.FORMATS)
+    (tmp_path / "maxmap.yaml").write_text(
+        "version: 1\ntargets:\n  - name: all\n    ram: 512GiB\n    extra_sysctls: {vm.swappiness: 10}\n"
+        f"    formats: [{', '.join(names)}]\n"
+    )
+    result = build(cli, tmp_path)
+    assert result.code == 0, result.err
+    for name in names:
+        text = (tmp_path / f"all{formats.FORMATS[name].extension}").read_text()
+        assert formats.validate(name, text) == [], name
+        assert "maxmap build -c maxmap.yaml" in text or "maxmap%20build%20-c%20maxmap.yaml" in text, name
+    assert build(cli, tmp_path, "--check").code == 0
