@@ -14,11 +14,11 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from generator import formats
 from generator.errors import EnvironmentProblem, InputError
-from generator.inputs import Input, command_line, requirement_for, requirements_for
+from generator.inputs import Input, command_line, requirements_for
 from generator.rules import Requirement, decide
 from generator.sysctls import ExtraSysctls, extra_sysctls
 
@@ -33,6 +33,9 @@ INPUT_KEYS: dict[str, str] = {
 """Target keys that are inputs, and the input kind (CLI option name) each one is."""
 
 Problems = list[tuple[str, str]]
+
+Resolver = Callable[[Sequence[Input]], list[Requirement]]
+"""Inputs to requirements, in order: :func:`generator.inputs.requirements_for` or one like it."""
 
 
 class ConfigError(InputError):
@@ -114,13 +117,18 @@ def read_config(path: Path) -> Any:
     return load_yaml(text, str(path))
 
 
-def load_config(path: Path) -> Config:
+def load_config(path: Path, resolve: Resolver = requirements_for) -> Config:
     """Read, check and resolve the config at ``path``; every mistake is in one :class:`ConfigError`."""
-    return check_config(read_config(path), path)
+    return check_config(read_config(path), path, resolve)
 
 
-def check_config(document: Any, path: Path) -> Config:
-    """Check a parsed config document and resolve its targets' inputs."""
+def check_config(document: Any, path: Path, resolve: Resolver = requirements_for) -> Config:
+    """Check a parsed config document and resolve its targets' inputs.
+
+    ``resolve`` turns inputs into requirements, all targets' in one call (so instance types are
+    looked up in one batch); pass one bound to another instance-type source to change where
+    memory sizes come from.
+    """
     problems = _structure_problems(document)
     if not isinstance(document, dict) or not isinstance(document.get("targets"), list):
         raise ConfigError(path, _in_order(problems))
@@ -137,7 +145,7 @@ def check_config(document: Any, path: Path) -> Config:
         for key, value in entry.items()
         if key in INPUT_KEYS and f"{where}.{key}" not in bad_spots
     ]
-    resolved, input_problems = _resolve(given)
+    resolved, input_problems = _resolve(given, resolve)
     problems += input_problems
     for where, requirements in resolved.items():
         try:
@@ -275,25 +283,25 @@ def _clash_problems(entries: list[Any]) -> Problems:
     return problems
 
 
-def _resolve(given: Sequence[tuple[str, str, Any]]) -> tuple[dict[str, list[Requirement]], Problems]:
+def _resolve(given: Sequence[tuple[str, str, Any]], resolve: Resolver) -> tuple[dict[str, list[Requirement]], Problems]:
     """Requirements per target, resolved in one batch; on failure each input alone names its spot."""
     items = [Input(INPUT_KEYS[key], str(value)) for _, key, value in given]
     spots = [f"{where}.{key}" for where, key, _ in given]
     try:
-        requirements = requirements_for(items)
+        requirements = resolve(items)
     except (InputError, AssertionError):
-        return {}, _input_problems(items, spots)
+        return {}, _input_problems(items, spots, resolve)
     resolved: dict[str, list[Requirement]] = {}
     for (where, _, _), requirement in zip(given, requirements):
         resolved.setdefault(where, []).append(requirement)
     return resolved, []
 
 
-def _input_problems(items: Sequence[Input], spots: Sequence[str]) -> Problems:
+def _input_problems(items: Sequence[Input], spots: Sequence[str], resolve: Resolver) -> Problems:
     problems: Problems = []
     for item, spot in zip(items, spots):
         try:
-            requirement_for(item)
+            resolve([item])
         except InputError as e:
             # Messages name the CLI option ("--ram: ..."); here the config path says where.
             problems.append((spot, str(e).removeprefix(f"--{item.kind}: ")))
