@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from generator import formats
-from generator.inputs import add_input_options, requirements_for
+from generator.inputs import add_input_options, lookup_from, requirements_for
 
 HELP = "generate provisioning (cloud-init, shell, sysctl.d file, ...) for the value"
 
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     merge = None if args.merge is None else read_document(Path(args.merge))
     more = [] if args.merge is None else ["--merge", str(args.merge)]
     plan = plan_for(
-        requirements_for(args.inputs), args.format,
+        requirements_for(args.inputs, lookup_from(args)), args.format,
         allow_lower=args.allow_lower, extra_sysctls=extras, more_arguments=more,
     )
     text = formats.render(args.format, plan, merge=merge)
