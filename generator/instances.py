@@ -38,8 +38,8 @@ class InstanceType(NamedTuple):
 
     @property
     def value(self) -> int:
-        """vm.max_map_count by the RAM rule."""
-        return rules.RAM_FACTOR * self.memory_mib
+        """The vm.max_map_count ``maxmap value --instance-type`` gives: the RAM rule, at least the kernel's."""
+        return max(rules.RAM_FACTOR * self.memory_mib, rules.KERNEL_DEFAULT)
 
 
 class Lookup(NamedTuple):
