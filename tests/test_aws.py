@@ -247,3 +247,56 @@ def test_aws_errors_become_one_line_exit_2(stubbed, monkeypatch: pytest.MonkeyPa
     assert result.code == 2 and result.out == ""
     assert result.err.startswith(f"maxmap: error: {expected}")
     assert len(result.err.splitlines()) == 1
+
+
+# --- real retries: an endpoint on 127.0.0.1 that always throttles ---------------------------------
+
+THROTTLED = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>RequestLimitExceeded</Code>'
+    b"<Message>Request limit exceeded.</Message></Error></Errors><RequestID>maxmap-test</RequestID></Response>"
+)
+
+
+@pytest.fixture
+def throttling_endpoint() -> Iterator[tuple[str, list[str]]]:
+    """An HTTP server that answers every request with EC2's throttling error; records each request."""
+    import http.server
+    import threading
+
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            requests.append(self.path)
+            self.send_response(503)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Length", str(len(THROTTLED)))
+            self.end_headers()
+            self.wfile.write(THROTTLED)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_throttling_is_retried_in_standard_mode_then_reported(
+    throttling_endpoint: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch, cli: Callable[..., CliResult]
+) -> None:
+    url, requests = throttling_endpoint
+    monkeypatch.setenv("AWS_ENDPOINT_URL_EC2", url)
+    result = cli("value", "--instance-type", "r6i.large", "--source", "aws")
+    assert result.code == 2
+    assert len(requests) == 3  # standard mode: three attempts in all
+    assert result.err == (
+        "maxmap: error: AWS throttled ec2:DescribeInstanceTypes in us-east-1 (RequestLimitExceeded) after 3 attempt(s); "
+        "try again later or raise AWS_MAX_ATTEMPTS\n"
+    )
