@@ -79,6 +79,13 @@ def lookup_from(args: argparse.Namespace) -> Lookup:
     )
 
 
+def source_arguments(lookup: Lookup) -> list[str]:
+    """``--source``/``--region`` as given, for a "regenerate with" command (a profile is personal: left out)."""
+    if lookup.source == instances.DEFAULT_SOURCE:
+        return []
+    return ["--source", lookup.source, *(["--region", lookup.region] if lookup.region else [])]
+
+
 def requirement_for(item: Input, resolved: Mapping[str, instances.InstanceType] | None = None) -> Requirement:
     """The requirement one input makes; ``resolved`` holds instance types already looked up."""
     if item.kind == "instance-type":

@@ -300,3 +300,11 @@ def test_throttling_is_retried_in_standard_mode_then_reported(
         "maxmap: error: AWS throttled ec2:DescribeInstanceTypes in us-east-1 (RequestLimitExceeded) after 3 attempt(s); "
         "try again later or raise AWS_MAX_ATTEMPTS\n"
     )
+
+
+def test_render_from_aws_regenerates_with_the_source(ec2_endpoint: str, cli: Callable[..., CliResult]) -> None:
+    result = cli("render", "--format", "sysctl-conf", "--instance-type", "r6i.32xlarge", "--source", "aws",
+                 "--region", "us-east-1")  # fmt: skip
+    assert result.code == 0, result.err
+    assert ("Regenerate with: maxmap render --format sysctl-conf --instance-type r6i.32xlarge --source aws "
+            "--region us-east-1") in result.out  # fmt: skip
