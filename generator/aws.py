@@ -49,7 +49,7 @@ class Where:
 
 
 def _region(where: Where) -> str | None:
-    # botocore reads AWS_DEFAULT_REGION but (before 1.36-ish) not AWS_REGION, which the SDKs document.
+    # botocore reads AWS_DEFAULT_REGION itself; AWS_REGION, which the other SDKs document, we pass on.
     return where.region or os.environ.get("AWS_REGION") or None
 
 

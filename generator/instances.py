@@ -54,7 +54,7 @@ def check_name(name: str) -> str:
     """``name`` if it has the shape of an instance type (``r6i.32xlarge``, ``u-6tb1.metal``)."""
     if len(name) > _MAX_NAME or not _SHAPE.fullmatch(name):
         raise InputError(
-            f"--instance-type {name!r} is not an instance type name (like r6i.32xlarge: family.size, "
+            f"{name!r} is not an instance type name (like r6i.32xlarge: family.size, "
             "lower-case letters, digits and dashes)"
         )
     return name
