@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterator, NamedTuple, Sequence, TypeVar
 
 from generator.errors import EnvironmentProblem, InputError
 
@@ -40,8 +39,7 @@ class UnknownToAws(InputError):
         super().__init__(f"{ACTION} in {region} does not know instance type(s): {', '.join(names) or '(unnamed)'}")
 
 
-@dataclass(frozen=True)
-class Where:
+class Where(NamedTuple):
     """Which account and region to ask; ``None`` leaves the choice to AWS's usual configuration."""
 
     region: str | None = None

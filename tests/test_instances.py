@@ -119,3 +119,9 @@ def test_bundled_value_imports_neither_boto3_nor_jsonschema() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.startswith("4194304\n")
     assert result.stderr.strip() == "[]"
+
+
+def test_starting_the_cli_loads_no_aws_adapter() -> None:
+    code = "import sys; from generator.cli import build_parser; build_parser(); print('generator.aws' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout == "False\n"

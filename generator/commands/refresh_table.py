@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import datetime
 import sys
 from pathlib import Path
-
-from generator import aws, instance_table
-from generator.atomic import write_atomic
 
 HELP = "update the bundled instance-type table from EC2 DescribeInstanceTypes (maintainers)"
 DESCRIPTION = (
@@ -32,6 +28,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """List, merge, write atomically, report the changes on stderr."""
+    import datetime
+
+    from generator import aws, instance_table
+    from generator.atomic import write_atomic
+
     where = aws.Where(args.region, args.profile)
     ec2 = aws.client(where)
     region = aws.region_of(ec2)
