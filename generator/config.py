@@ -11,6 +11,7 @@ are looked up together.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -117,22 +118,25 @@ def read_config(path: Path) -> Any:
     return load_yaml(text, str(path))
 
 
-def load_config(path: Path, resolve: Resolver = requirements_for) -> Config:
+def load_config(path: Path, resolve: Resolver | None = None) -> Config:
     """Read, check and resolve the config at ``path``; every mistake is in one :class:`ConfigError`."""
     return check_config(read_config(path), path, resolve)
 
 
-def check_config(document: Any, path: Path, resolve: Resolver = requirements_for) -> Config:
+def check_config(document: Any, path: Path, resolve: Resolver | None = None) -> Config:
     """Check a parsed config document and resolve its targets' inputs.
 
     ``resolve`` turns inputs into requirements, all targets' in one call (so instance types are
-    looked up in one batch); pass one bound to another instance-type source to change where
-    memory sizes come from.
+    looked up in one batch); by default :func:`generator.inputs.requirements_for` with the
+    config's own ``instance_source`` and ``aws_region``, so that the file alone decides the
+    output, whoever runs the build or the check.
     """
     problems = _structure_problems(document)
     if not isinstance(document, dict) or not isinstance(document.get("targets"), list):
         raise ConfigError(path, _in_order(problems))
     bad_spots = {where for where, _ in problems}
+    if resolve is None:
+        resolve = _resolver(document, bad_spots)
     entries = [(f"targets[{index}]", entry) for index, entry in enumerate(document["targets"])]
     entries = [(where, entry) for where, entry in entries if isinstance(entry, dict)]
     for where, entry in entries:
@@ -157,6 +161,19 @@ def check_config(document: Any, path: Path, resolve: Resolver = requirements_for
     output_dir = path.parent / document.get("output_dir", ".")
     targets = tuple(_target(where, entry, tuple(resolved.get(where, ()))) for where, entry in entries)
     return Config(path=path, output_dir=output_dir, targets=targets, regenerate=regenerate_command(path))
+
+
+def _resolver(document: dict[str, Any], bad_spots: set[str]) -> Resolver:
+    """``requirements_for`` looking instance types up where the config says."""
+    from generator.instances import DEFAULT_SOURCE, Lookup
+
+    source = document.get("instance_source", DEFAULT_SOURCE)
+    region = document.get("aws_region")
+    lookup = Lookup(
+        source=DEFAULT_SOURCE if "instance_source" in bad_spots else source,
+        region=None if "aws_region" in bad_spots else region,
+    )
+    return functools.partial(requirements_for, lookup=lookup)
 
 
 def _target(where: str, entry: dict[str, Any], requirements: tuple[Requirement, ...]) -> Target:
@@ -284,13 +301,13 @@ def _clash_problems(entries: list[Any]) -> Problems:
 
 
 def _resolve(given: Sequence[tuple[str, str, Any]], resolve: Resolver) -> tuple[dict[str, list[Requirement]], Problems]:
-    """Requirements per target, resolved in one batch; on failure each input alone names its spot."""
+    """Requirements per target, resolved in one batch; on failure the bad inputs are found."""
     items = [Input(INPUT_KEYS[key], str(value)) for _, key, value in given]
     spots = [f"{where}.{key}" for where, key, _ in given]
     try:
         requirements = resolve(items)
-    except (InputError, AssertionError):
-        return {}, _input_problems(items, spots, resolve)
+    except InputError:
+        return {}, _halves_problems(items, spots, resolve)
     resolved: dict[str, list[Requirement]] = {}
     for (where, _, _), requirement in zip(given, requirements):
         resolved.setdefault(where, []).append(requirement)
@@ -298,17 +315,26 @@ def _resolve(given: Sequence[tuple[str, str, Any]], resolve: Resolver) -> tuple[
 
 
 def _input_problems(items: Sequence[Input], spots: Sequence[str], resolve: Resolver) -> Problems:
-    problems: Problems = []
-    for item, spot in zip(items, spots):
-        try:
-            resolve([item])
-        except InputError as e:
-            # Messages name the CLI option ("--ram: ..."); here the config path says where.
-            problems.append((spot, str(e).removeprefix(f"--{item.kind}: ")))
-        except AssertionError:
-            # An input kind this build of maxmap does not compute from (yet).
-            problems.append((spot, f"this maxmap cannot compute from {item.kind}"))
-    return problems
+    """The inputs that fail, each with its message, found by halving a batch that fails.
+
+    A thousand instance types with one typo cost some twenty lookups, not a thousand (each
+    may be a request to AWS).
+    """
+    try:
+        resolve(items)
+    except InputError as e:
+        if len(items) > 1:
+            return _halves_problems(items, spots, resolve)
+        # Messages name the CLI option ("--ram: ..."); here the config path says where.
+        return [(spots[0], str(e).removeprefix(f"--{items[0].kind}: "))]
+    return []
+
+
+def _halves_problems(items: Sequence[Input], spots: Sequence[str], resolve: Resolver) -> Problems:
+    middle = len(items) // 2
+    return _input_problems(items[:middle], spots[:middle], resolve) + _input_problems(
+        items[middle:], spots[middle:], resolve
+    )
 
 
 def _location_key(where: str) -> list[Any]:
