@@ -60,11 +60,13 @@ def hook_environment(tmp_path: Path) -> dict[str, str]:
 
 def test_hook_definition() -> None:
     hooks = load_yaml((ROOT / ".pre-commit-hooks.yaml").read_text(), ".pre-commit-hooks.yaml")
-    (hook,) = hooks
-    assert hook["id"] == "maxmap-check"
-    assert hook["entry"] == "maxmap build --check"
-    assert hook["language"] == "python"
-    assert hook["pass_filenames"] is False
+    assert {hook["id"]: hook["entry"] for hook in hooks} == {
+        "maxmap-check": "maxmap build --check",
+        "maxmap-build": "maxmap build",
+    }
+    for hook in hooks:
+        assert hook["language"] == "python"
+        assert hook["pass_filenames"] is False and hook["always_run"] is True
 
 
 @pytest.mark.slow
