@@ -92,20 +92,23 @@ def test_pre_commit_try_repo_passes_in_sync_and_fails_on_drift(tmp_path: Path, c
     git("add", "-A", cwd=infra, env=env)
     git("commit", "-q", "-m", "generated files", cwd=infra, env=env)
 
-    def try_repo() -> subprocess.CompletedProcess[str]:
+    def try_repo(*hook: str) -> subprocess.CompletedProcess[str]:
+        """Run ``hook`` (default: every hook, in id order) from the snapshot; each run installs anew."""
         return subprocess.run(
-            [sys.executable, "-m", "pre_commit", "try-repo", str(source), "maxmap-check", "--all-files"],
+            [sys.executable, "-m", "pre_commit", "try-repo", str(source), *hook, "--all-files"],
             cwd=infra, env=env, capture_output=True, text=True, check=False, timeout=900,
         )
 
     in_sync = try_repo()
     assert in_sync.returncode == 0, in_sync.stdout + in_sync.stderr
-    assert "maxmap build --check" in in_sync.stdout and "Passed" in in_sync.stdout
+    assert in_sync.stdout.count("Passed") == 2, in_sync.stdout  # maxmap-check and maxmap-build
 
     config = infra / "maxmap.yaml"
     config.write_text(config.read_text().replace("ram: 256GiB", "ram: 512GiB"))
-    drift = try_repo()
+    before = (infra / "generated" / "search-nodes.yaml").read_bytes()
+    drift = try_repo("maxmap-check")
     assert drift.returncode == 1, drift.stdout + drift.stderr
-    assert "Failed" in drift.stdout
+    assert "maxmap build --check" in drift.stdout and "Failed" in drift.stdout
     assert "maxmap: would update generated/search-nodes.yaml" in drift.stdout
     assert "run: maxmap build -c maxmap.yaml" in drift.stdout
+    assert (infra / "generated" / "search-nodes.yaml").read_bytes() == before
