@@ -304,3 +304,34 @@ def test_every_registered_format_builds(tmp_path: Path, cli) -> None:  # type: i
         assert formats.validate(name, text) == [], name
         assert "maxmap build -c maxmap.yaml" in text or "maxmap%20build%20-c%20maxmap.yaml" in text, name
     assert build(cli, tmp_path, "--check").code == 0
+
+
+def test_failure_among_threaded_writes_leaves_each_file_old_or_new(tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    def config(size: str) -> str:
+        return "version: 1\ntargets:\n" + "".join(
+            f"  - name: n{i:02d}\n    ram: {i + 1}{size}\n    formats: [sysctl-conf, shell]\n" for i in range(40)
+        )
+
+    (tmp_path / "maxmap.yaml").write_text(config("GiB"))
+    assert build(cli, tmp_path).code == 0
+    old = tree(tmp_path)
+    (tmp_path / "maxmap.yaml").write_text(config("TiB"))
+    real_replace = os.replace
+    calls: list[str] = []
+
+    def failing_replace(src: str, dst: str) -> None:
+        calls.append(dst)  # list.append is atomic: threads may call this together
+        if len(calls) == 30:
+            raise OSError(5, "Input/output error")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(generator.atomic.os, "replace", failing_replace)
+    result = build(cli, tmp_path)
+    monkeypatch.undo()
+    assert result.code == 2 and "Input/output error" in result.err
+    after = tree(tmp_path)
+    assert sorted(after) == sorted(old)  # no temp files left, none missing
+    assert build(cli, tmp_path).code == 0
+    new = tree(tmp_path)
+    assert all(after[name] in (old[name], new[name]) for name in after)
+    assert any(after[name] == new[name] != old[name] for name in after if name.endswith(".conf"))
