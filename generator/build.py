@@ -267,9 +267,14 @@ def apply_changes(changes: Sequence[Change]) -> None:
         fsync_folder(folder)
 
 
+def shown(path: Path) -> str:
+    """``path`` as messages and diff labels show it: ``cfg/../out/a.conf`` reads ``out/a.conf``."""
+    return Path(os.path.normpath(path)).as_posix()
+
+
 def unified_diff(change: Change) -> str:
     """The change as a unified diff with stable labels (``a/<path>``, ``b/<path>``, /dev/null)."""
-    name = change.path.as_posix()
+    name = shown(change.path)
     before = "/dev/null" if change.old is None else f"a/{name}"
     after = "/dev/null" if change.new is None else f"b/{name}"
     lines = difflib.unified_diff(_lines(change.old), _lines(change.new), before, after)
@@ -300,4 +305,4 @@ FUTURE = {Action.CREATE: "would create {}", Action.UPDATE: "would update {}",
 def describe(mode: Mode, change: Change) -> str:
     """One line for stderr about one change."""
     words = PAST if mode is Mode.WRITE else FUTURE
-    return words[change.action].format(change.path.as_posix())
+    return words[change.action].format(shown(change.path))
