@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Sequence
 
 from generator.errors import EnvironmentProblem
 
@@ -50,6 +51,46 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None, *, sync_folde
             raise EnvironmentProblem(f"cannot write {path}: {e.strerror or e}") from e
         raise
     if sync_folder:
+        fsync_folder(folder)
+
+
+def write_many_atomic(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write many files with the guarantee of :func:`write_atomic`, for a fraction of the cost.
+
+    Every temp file is written first, then one ``sync()`` makes all of them durable at once
+    (thousands of per-file fsyncs each cost a journal commit), then each is renamed over its
+    target and each folder is synced once. A crash or error before a rename leaves that file old;
+    no temp file is left behind on error.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            folder = path.parent if str(path.parent) else Path(".")
+            try:
+                mode = path.stat().st_mode & 0o7777
+            except FileNotFoundError:
+                mode = 0o666 & ~_umask()
+            fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((tmp_name, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp_name, mode)
+        os.sync()
+        while staged:
+            tmp_name, path = staged[0]
+            os.replace(tmp_name, path)
+            staged.pop(0)
+    except BaseException as e:
+        for tmp_name, _ in staged:
+            try:
+                os.unlink(tmp_name)
+            except FileNotFoundError:
+                pass
+        if isinstance(e, OSError):
+            where = staged[0][1] if staged else (e.filename or "output")
+            raise EnvironmentProblem(f"cannot write {where}: {e.strerror or e}") from e
+        raise
+    for folder in sorted({path.parent for path, _ in files}):
         fsync_folder(folder)
 
 

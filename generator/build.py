@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
 from generator import formats
-from generator.atomic import fsync_folder, write_atomic
+from generator.atomic import fsync_folder, write_many_atomic
 from generator.config import Config
 from generator.errors import EnvironmentProblem, InputError, InvalidDocument, MaxmapError
 from generator.plan import plan_for
@@ -30,8 +30,6 @@ RENDER_THREADS = 4
 RENDER_THREADS_FROM = 32
 """Threads pay off only for many distinct renders; below this count they run in turn."""
 
-WRITE_THREADS = 8
-WRITE_THREADS_FROM = 16
 
 HEAD_BYTES = 4096
 """How much of a file is read to tell whether this config generated it (headers sit on top)."""
@@ -227,9 +225,8 @@ def _read(path: Path) -> bytes | None:
 def apply_changes(changes: Sequence[Change]) -> None:
     """Write (atomically) or remove each file; a file that is not in ``changes`` is not touched.
 
-    Writes run on a few threads: each waits on its fsync, and a first build creates thousands
-    of files. Every file is still replaced by one rename, so an error anywhere leaves each file
-    old or new; each folder is synced once at the end.
+    All new contents are staged as temp files and made durable together, then renamed one by
+    one (:func:`write_many_atomic`): an error anywhere leaves each file old or new.
     """
     writes = [change for change in changes if change.action is not Action.REMOVE]
     folders = {change.path.parent for change in writes}
@@ -239,22 +236,7 @@ def apply_changes(changes: Sequence[Change]) -> None:
         except OSError as e:
             raise EnvironmentProblem(f"cannot create {folder}: {e.strerror or e}") from e
 
-    def write(change: Change) -> None:
-        assert change.new is not None
-        write_atomic(change.path, change.new, sync_folder=False)
-
-    if len(writes) < WRITE_THREADS_FROM:
-        for change in writes:
-            write(change)
-    else:
-        with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-            futures = [pool.submit(write, change) for change in writes]
-            try:
-                for future in futures:
-                    future.result()
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
+    write_many_atomic([(change.path, change.new) for change in writes if change.new is not None])
     for change in changes:
         if change.action is Action.REMOVE:
             try:
