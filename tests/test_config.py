@@ -190,3 +190,16 @@ def test_instance_type_targets(tmp_path: Path, cli) -> None:  # type: ignore[no-
     assert "instance-type r6i.32xlarge" in big
     assert "vm.max_map_count = 16777216\n" in (tmp_path / "bigger.conf").read_text()  # 4 x 4194304 MiB
     assert cli("build", "-c", str(config), "--check").code == 0
+
+
+def test_validate_checks_configs_and_names_each_mistake(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    good = tmp_path / "maxmap.yaml"
+    good.write_text("version: 1\ntargets:\n  - name: db\n    instance_type: r6i.32xlarge\n    formats: [shell]\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\ntargets:\n  - name: a\n    ram: 12XB\n    formats: [shell, nope]\n")
+    result = cli("validate", str(good), str(bad))
+    assert result.code == 1
+    assert f"{good}: valid config" in result.err
+    assert f"{bad}: targets[0].ram: '12XB' has an unknown unit 'XB'" in result.err
+    assert f"{bad}: targets[0].formats[1]: unknown format 'nope'" in result.err
+    assert cli("validate", "--format", "config", str(good)).code == 0

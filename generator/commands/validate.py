@@ -1,4 +1,4 @@
-"""``maxmap validate``: check documents written by anyone (user-data, sysctl files)."""
+"""``maxmap validate``: check documents written by anyone (user-data, sysctl files, maxmap.yaml)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,19 @@ from pathlib import Path
 from generator import formats
 from generator.errors import EnvironmentProblem, InputError
 
-HELP = "validate user-data and other documents; exit 1 when any is invalid"
+HELP = "validate user-data, other documents and maxmap.yaml configs; exit 1 when any is invalid"
+
+CONFIG = "config"
+"""The pseudo-format of maxmap.yaml: not rendered, but checked like the rest."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add this command's options."""
     parser.add_argument("files", nargs="+", metavar="FILE", help="documents to check ('-' for stdin)")
+    choices = [*formats.FORMATS, CONFIG]
     parser.add_argument(
-        "--format", "-f", choices=list(formats.FORMATS), metavar="FORMAT",
-        help=f"the documents' format (default: detected); one of {', '.join(formats.FORMATS)}",
+        "--format", "-f", choices=choices, metavar="FORMAT",
+        help=f"the documents' format (default: detected); one of {', '.join(choices)}",
     )
 
 
@@ -35,15 +39,40 @@ def read_document(path: Path) -> str:
         raise EnvironmentProblem(f"cannot read {path}: {e.strerror or e}") from e
 
 
+def looks_like_config(text: str) -> bool:
+    """A maxmap.yaml is a YAML mapping with ``targets``."""
+    from generator.yamlio import load_yaml
+
+    try:
+        document = load_yaml(text, "config")
+    except InputError:
+        return False
+    return isinstance(document, dict) and "targets" in document
+
+
+def config_problems(text: str, path: Path) -> formats.Problems:
+    """Every mistake in a maxmap.yaml, by config path (instance types from its own source)."""
+    from generator.config import ConfigError, check_config
+    from generator.yamlio import load_yaml
+
+    try:
+        check_config(load_yaml(text, str(path)), path)
+    except ConfigError as e:
+        return e.problems
+    except InputError as e:
+        return [("(yaml)", str(e))]
+    return []
+
+
 def run(args: argparse.Namespace) -> int:
     """Validate every file; report each problem with its location."""
     failed = False
     for path in map(Path, args.files):
         text = read_document(path)
-        name = args.format or formats.detect(text)
+        name = args.format or formats.detect(text) or (CONFIG if looks_like_config(text) else None)
         if name is None:
-            raise InputError(f"{path}: cannot tell its format; give --format ({', '.join(formats.FORMATS)})")
-        problems = formats.validate(name, text)
+            raise InputError(f"{path}: cannot tell its format; give --format ({', '.join(formats.FORMATS)}, {CONFIG})")
+        problems = config_problems(text, path) if name == CONFIG else formats.validate(name, text)
         for location, message in problems:
             sys.stderr.write(f"{path}: {location}: {message}\n")
         if problems:
