@@ -14,7 +14,7 @@ from typing import NoReturn, Sequence
 from generator import __version__
 from generator.errors import MaxmapError
 
-COMMANDS = ("value", "render", "validate")
+COMMANDS = ("value", "render", "validate", "doctor", "explain-warning")
 
 EXIT_CODES = """\
 exit codes:

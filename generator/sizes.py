@@ -48,9 +48,11 @@ def _parse_bytes(text: str, what: str, forms: str, bare_unit: int | None) -> int
                 f"{what}: {text!r} has an unknown unit {unit_text!r} (use a form like {forms})"
             ) from None
     # Exact decimal arithmetic on the digits: "0.5" TiB is 5 x TiB / 10.
-    whole, _, fraction = match["number"].partition(".")
+    number: str = match["number"]
+    whole, _, fraction = number.partition(".")
     scaled = int(whole + fraction or "0") * unit
     size, remainder = divmod(scaled, 10 ** len(fraction))
+    size = int(size)
     if remainder:
         raise InputError(f"{what}: {text!r} is not a whole number of bytes")
     if size <= 0:

@@ -15,7 +15,7 @@ from generator.errors import InputError
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class StrictLoader(_Base):  # type: ignore[misc, valid-type]
+class StrictLoader(_Base):  # type: ignore[misc]
     """A safe loader that rejects duplicate mapping keys."""
 
 

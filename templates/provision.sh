@@ -24,7 +24,7 @@ if [ "$allow_lower" = 0 ]; then
 fi
 desired=$(printf '%s\n' \
   @{persisted_header} \
-  "vm.max_map_count = $value")
+  "vm.max_map_count = $value"@{extra_lines})
 current=$(cat "$conf" 2>/dev/null || true)
 if [ "$current" != "$desired" ]; then
   mkdir -p "${conf%/*}"

@@ -23,6 +23,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--allow-lower", action="store_true",
         help="set exactly the computed value even when a higher one is already in force",
     )
+    parser.add_argument(
+        "--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
+        help="also set another integer sysctl in the same file (repeatable), e.g. --set vm.swappiness=10; "
+        "applied exactly as given (never-lower is for vm.max_map_count only)",
+    )
+    parser.add_argument(
+        "--merge", metavar="FILE",
+        help="mime only: combine with an existing user-data FILE (shell script, cloud-config, "
+        "nodeadm NodeConfig, or MIME multipart), keeping every part of it",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,10 +40,18 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from generator.atomic import write_atomic
+    from generator.commands.validate import read_document
     from generator.plan import plan_for
+    from generator.sysctls import extra_sysctls, parse_setting
 
-    plan = plan_for(requirements_for(args.inputs), args.format, allow_lower=args.allow_lower)
-    text = formats.render(args.format, plan)
+    extras = extra_sysctls(parse_setting(text) for text in args.settings)
+    merge = None if args.merge is None else read_document(Path(args.merge))
+    more = [] if args.merge is None else ["--merge", str(args.merge)]
+    plan = plan_for(
+        requirements_for(args.inputs), args.format,
+        allow_lower=args.allow_lower, extra_sysctls=extras, more_arguments=more,
+    )
+    text = formats.render(args.format, plan, merge=merge)
     if args.output is None:
         sys.stdout.write(text)
     else:

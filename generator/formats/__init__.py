@@ -41,7 +41,8 @@ class Format(NamedTuple):
 
     def load(self) -> FormatModule:
         """The implementing module."""
-        return importlib.import_module(self.module)  # type: ignore[return-value]
+        module: FormatModule = importlib.import_module(self.module)
+        return module
 
 
 FORMATS: dict[str, Format] = {
@@ -53,6 +54,20 @@ FORMATS: dict[str, Format] = {
                "generator.formats.shell", "shell.sh"),
         Format("cloud-init", ".yaml", "#cloud-config user-data",
                "generator.formats.cloud_init", "cloud-init.yaml", "cloud-config.schema.json"),
+        Format("mime", ".mime", "MIME multipart user-data (EKS, Karpenter; --merge an existing one)",
+               "generator.formats.mime", "mime.txt"),
+        Format("packer-hcl", ".pkr.hcl", 'Packer HCL2 provisioner "shell" block for a build {}',
+               "generator.formats.packer_hcl", "packer-hcl.pkr.hcl"),
+        Format("packer-json", ".json", "Packer legacy JSON shell provisioner object",
+               "generator.formats.packer_json", "packer-json.json", "packer-json.schema.json"),
+        Format("bottlerocket", ".toml", "Bottlerocket user data, [settings.kernel.sysctl]",
+               "generator.formats.bottlerocket", "bottlerocket.toml", "bottlerocket.schema.json"),
+        Format("butane", ".bu", "Butane config for Fedora CoreOS / Flatcar (fcos 1.4.0)",
+               "generator.formats.butane", "butane.yaml", "butane.schema.json"),
+        Format("ignition", ".ign", "Ignition config, spec 3.3.0 JSON",
+               "generator.formats.ignition", "ignition.json", "ignition.schema.json"),
+        Format("ansible", ".yml", "Ansible tasks using ansible.posix.sysctl, with a never-lower guard",
+               "generator.formats.ansible", "ansible.yaml", "ansible-tasks.schema.json"),
     )
 }  # fmt: skip
 
@@ -77,11 +92,22 @@ def check_output_text(name: str, text: str) -> Problems:
     return problems
 
 
-def render(name: str, plan: "Plan") -> str:
-    """Render ``plan`` as format ``name`` and validate it; an invalid document is never returned."""
+def render(name: str, plan: "Plan", *, merge: str | None = None) -> str:
+    """Render ``plan`` as format ``name`` and validate it; an invalid document is never returned.
+
+    ``merge`` is an existing document to combine with ours, for formats whose module has
+    ``render_merged(plan, existing)`` (``mime``).
+    """
     fmt = get_format(name)
     module = fmt.load()
-    text = module.render(plan)
+    if merge is None:
+        text = module.render(plan)
+    else:
+        render_merged = getattr(module, "render_merged", None)
+        if render_merged is None:
+            able = [f.name for f in FORMATS.values() if hasattr(f.load(), "render_merged")]
+            raise InputError(f"--merge works with --format {' or '.join(able)}, not {name}")
+        text = render_merged(plan, merge)
     problems = check_output_text(name, text) + module.validate(text)
     if problems:
         raise InvalidDocument(f"rendered {name} output", problems)

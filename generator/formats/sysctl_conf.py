@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from generator.formats import Problems
-from generator.provision import SYSCTL_FILE, Plan, comment_block, fill, header_lines, sysctl_line
+from generator.provision import SYSCTL_FILE, Plan, comment_block, fill, header_lines, sysctl_lines
 from generator.validation import schema_errors
 
 _SETTING = re.compile(r"^\s*-?(?P<key>[^=\s]+)\s*=\s*(?P<value>.*?)\s*$")
@@ -17,7 +17,7 @@ def render(plan: Plan) -> str:
         f"Install as {SYSCTL_FILE} (root:root, mode 0644);",
         f"apply with: sysctl -p {SYSCTL_FILE}",
     ]
-    return fill("sysctl.conf", header=comment_block(lines), setting=sysctl_line(plan.value))
+    return fill("sysctl.conf", header=comment_block(lines), setting="\n".join(sysctl_lines(plan)))
 
 
 def parse(text: str) -> tuple[dict[str, str], Problems]:
