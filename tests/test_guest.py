@@ -190,9 +190,11 @@ def summarize(config: pytest.Config) -> None:
         return
     lines = [f"{label}: {seconds:.0f}s" for label, seconds in entries]
     reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line("")
-        reporter.write_line("guest wall times: " + "; ".join(lines))
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():  # teardown output is captured otherwise
+            reporter.write_line("")
+            reporter.write_line("guest wall times: " + "; ".join(lines))
     (guestlab.cache_root() / "timings.json").write_text(json.dumps(entries, indent=1) + "\n")
 
 
