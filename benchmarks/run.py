@@ -37,6 +37,12 @@ BASELINES = {
 CASES = (
     ColdStart("value --ram 128GB", (PY, "-m", "generator", "value", "--ram", "128GB"), "import yaml", 2.0),
     ColdStart(
+        "value --instance-type r6i.32xlarge",
+        (PY, "-m", "generator", "value", "--instance-type", "r6i.32xlarge"),
+        "import yaml",
+        2.5,
+    ),
+    ColdStart(
         "render --format cloud-init --ram 128GB",
         (PY, "-m", "generator", "render", "--format", "cloud-init", "--ram", "128GB"),
         "import yaml, jsonschema",

@@ -14,7 +14,7 @@ from typing import NoReturn, Sequence
 from generator import __version__
 from generator.errors import MaxmapError
 
-COMMANDS = ("value", "render", "validate", "doctor", "explain-warning")
+COMMANDS = ("value", "render", "validate", "doctor", "explain-warning", "lookup", "table", "refresh-table")
 
 EXIT_CODES = """\
 exit codes:

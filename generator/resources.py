@@ -2,6 +2,7 @@
 
 In a built wheel the top-level ``schemas/`` and ``templates/`` folders are packed into
 ``generator/_data/``; in a source checkout (or an editable install) they sit beside the package.
+Folders inside the package itself (``generator/data/``: the instance-type table) ship as they are.
 A missing file is a named error, never an empty default.
 """
 
@@ -16,12 +17,18 @@ from generator.errors import DataFileMissing
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _ROOTS = (_PACKAGE_DIR / "_data", _PACKAGE_DIR.parent)
+_PACKAGE_FOLDERS = frozenset({"data"})
+"""Folders that live inside the package (``generator/data``), in a checkout and in a wheel alike."""
+
+
+def _roots(folder: str) -> tuple[Path, ...]:
+    return (_PACKAGE_DIR,) if folder in _PACKAGE_FOLDERS else _ROOTS
 
 
 def data_path(folder: str, name: str) -> Path:
     """The path of ``folder/name`` (e.g. ``schemas``, ``cloud-config.schema.json``)."""
     tried = []
-    for root in _ROOTS:
+    for root in _roots(folder):
         candidate = root / folder / name
         if candidate.is_file():
             return candidate

@@ -36,7 +36,8 @@ def test_wheel_installs_into_a_clean_venv_and_renders(tmp_path: Path, cli) -> No
     )
     [wheel] = dist.glob("maxmap-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for expected in ("generator/_data/schemas/cloud-config.schema.json", "generator/_data/templates/provision.sh"):
+    for expected in ("generator/_data/schemas/cloud-config.schema.json", "generator/_data/templates/provision.sh",
+                     "generator/data/instance-types.json"):  # fmt: skip
         assert expected in names
     assert not any(name.startswith(("tests/", "schemas/", "templates/")) for name in names)
 
@@ -62,6 +63,11 @@ def test_wheel_installs_into_a_clean_venv_and_renders(tmp_path: Path, cli) -> No
         capture_output=True, text=True, cwd=outside, env=env, check=True,
     )  # fmt: skip
     assert "/site-packages/generator/_data/schemas/" in where.stdout
+    instance = subprocess.run(
+        [venv / "bin" / "maxmap", "value", "--instance-type", "u-24tb1.metal"],
+        capture_output=True, text=True, cwd=outside, env=env, check=False,
+    )  # fmt: skip
+    assert (instance.returncode, instance.stdout) == (0, "100663296\n"), instance.stderr
 
 
 def test_missing_data_file_is_a_named_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from generator.errors import EnvironmentProblem, InputError
-from generator.inputs import add_input_options, requirements_for
+from generator.inputs import add_input_options, lookup_from, requirements_for
 
 HELP = "diagnose this host: RAM, live value, sysctl files, busy processes, JVMs; verdict and fix"
 DESCRIPTION = """\
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         proc_root = Path("/proc")
     if not args.root.is_dir():
         raise InputError(f"--root {args.root}: not a directory")
-    diagnosis = diagnose(read_host(proc_root, args.root), requirements_for(args.inputs), top=max(args.top, 0))
+    diagnosis = diagnose(read_host(proc_root, args.root), requirements_for(args.inputs, lookup_from(args)), top=max(args.top, 0))
     sys.stdout.write(as_json(diagnosis) if args.json else as_text(diagnosis))
     if diagnosis.healthy:
         return 0

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import rules
-from generator.inputs import add_input_options, canonical_arguments, command_line, requirements_for
+from generator.inputs import add_input_options, canonical_arguments, command_line, lookup_from, requirements_for
 
 if TYPE_CHECKING:
     from generator.rules import Decision
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from generator.commands.validate import read_document
 
     warning = zgc_warning.parse(read_document(args.file))
-    decision = rules.decide([rules.heap_requirement(warning.heap_bytes), *requirements_for(args.inputs)])
+    decision = rules.decide([rules.heap_requirement(warning.heap_bytes), *requirements_for(args.inputs, lookup_from(args))])
     value = max(decision.value, warning.required)
     fix = _fix(decision, value)
     if args.json:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from generator import formats
-from generator.inputs import add_input_options, requirements_for
+from generator.inputs import add_input_options, lookup_from, requirements_for, source_arguments
 
 HELP = "generate provisioning (cloud-init, shell, sysctl.d file, ...) for the value"
 
@@ -47,8 +47,10 @@ def run(args: argparse.Namespace) -> int:
     extras = extra_sysctls(parse_setting(text) for text in args.settings)
     merge = None if args.merge is None else read_document(Path(args.merge))
     more = [] if args.merge is None else ["--merge", str(args.merge)]
+    lookup = lookup_from(args)
+    more = source_arguments(lookup) + more
     plan = plan_for(
-        requirements_for(args.inputs), args.format,
+        requirements_for(args.inputs, lookup), args.format,
         allow_lower=args.allow_lower, extra_sysctls=extras, more_arguments=more,
     )
     text = formats.render(args.format, plan, merge=merge)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from generator.inputs import add_input_options, requirements_for
+from generator.inputs import add_input_options, lookup_from, requirements_for
 from generator.rules import Decision, decide
 
 HELP = "print the recommended vm.max_map_count"
@@ -52,7 +52,7 @@ def as_json(decision: Decision) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Compute and print."""
-    decision = decide(requirements_for(args.inputs))
+    decision = decide(requirements_for(args.inputs, lookup_from(args)))
     if args.explain:
         sys.stdout.write(explain(decision))
     elif args.json:
