@@ -124,9 +124,9 @@ def tail(path: Path, lines: int = 40) -> str:
     return "\n".join(text.replace("\r", "").splitlines()[-lines:])
 
 
-def run(argv: list[str], timeout: float = 120, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def run(argv: list[str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run a helper tool; its output goes into the error when it fails."""
-    result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False, **kwargs)
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
     if result.returncode != 0:
         raise GuestError(f"{' '.join(argv)} exited {result.returncode}:\n{result.stdout}{result.stderr}")
     return result
