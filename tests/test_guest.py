@@ -175,6 +175,10 @@ def lab(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     yield the_lab
     pool.shutdown(wait=True, cancel_futures=True)
     summarize(request.config)
+    if not os.environ.get("MAXMAP_GUEST_KEEP"):
+        # Disks are gigabytes each and pytest keeps three runs; logs and reports stay.
+        for disk in [*the_lab.folder.rglob("*.raw"), *the_lab.folder.rglob("*.qcow2")]:
+            disk.unlink()
 
 
 def summarize(config: pytest.Config) -> None:
