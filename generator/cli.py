@@ -14,7 +14,9 @@ from typing import NoReturn, Sequence
 from generator import __version__
 from generator.errors import MaxmapError
 
-COMMANDS = ("value", "render", "validate", "doctor", "explain-warning", "lookup", "table", "refresh-table")
+COMMANDS = (
+    "value", "render", "validate", "doctor", "explain-warning", "lookup", "table", "refresh-table", "build", "init",
+)
 
 EXIT_CODES = """\
 exit codes:

@@ -20,7 +20,8 @@ def format_location(path: Any) -> str:
 
 
 @lru_cache(maxsize=None)
-def _validator(schema_name: str) -> Any:
+def schema_validator(schema_name: str) -> Any:
+    """The (cached) validator for packaged schema ``schema_name``."""
     import jsonschema
 
     schema = load_json("schemas", schema_name)
@@ -31,5 +32,5 @@ def _validator(schema_name: str) -> Any:
 
 def schema_errors(document: Any, schema_name: str) -> list[tuple[str, str]]:
     """Every way ``document`` breaks schema ``schema_name``, in document order."""
-    errors = sorted(_validator(schema_name).iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(schema_validator(schema_name).iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
     return [(format_location(e.absolute_path), e.message) for e in errors]
