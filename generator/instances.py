@@ -8,11 +8,10 @@ anything is asked, and an unknown name gets close matches from the table.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from typing import Iterable, NamedTuple, Sequence
 
-from generator import instance_table, rules
+from generator import rules
 from generator.errors import InputError
 from generator.rules import Requirement
 
@@ -62,6 +61,8 @@ def check_name(name: str) -> str:
 
 def bundled_names() -> list[str]:
     """Every name in the bundled table."""
+    from generator import instance_table
+
     return list(instance_table.raw()["types"])
 
 
@@ -84,6 +85,8 @@ def unknown_error(names: Sequence[str], where: str) -> InputError:
 
 
 def _from_table(names: Iterable[str]) -> tuple[dict[str, InstanceType], list[str]]:
+    from generator import instance_table
+
     types = instance_table.raw()["types"]
     found: dict[str, InstanceType] = {}
     missing: list[str] = []
@@ -140,6 +143,8 @@ def pattern_matcher(patterns: Sequence[str]) -> re.Pattern[str] | None:
     """One regex for shell-style patterns; a bare family (``r7i``) means ``r7i.*``."""
     if not patterns:
         return None
+    import fnmatch
+
     globs = []
     for pattern in patterns:
         if not _GLOB & set(pattern) and "." not in pattern:
@@ -158,6 +163,8 @@ def select(patterns: Sequence[str] = (), min_memory_mib: int | None = None, look
         raise InputError(f"unknown --source {lookup.source!r} (one of {', '.join(SOURCES)})")
     candidates: dict[str, InstanceType] = {}
     if lookup.source in ("bundled", "auto"):
+        from generator import instance_table
+
         for name, entry in instance_table.raw()["types"].items():
             candidates[name] = InstanceType(name, entry[0], entry[1])
     if lookup.source in ("aws", "auto"):

@@ -12,7 +12,6 @@ if TYPE_CHECKING:
 
 DEFAULT_CONFIG = Path("maxmap.yaml")
 
-HELP = "write every file maxmap.yaml describes (--check: fail when any is out of date)"
 DESCRIPTION = """\
 Render every target x format of a maxmap.yaml and write the files that changed, each atomically
 (temp file, fsync, rename). Nothing is written unless every output renders and validates;

@@ -9,7 +9,6 @@ from pathlib import Path
 from generator.errors import EnvironmentProblem, InputError
 from generator.inputs import add_input_options, lookup_from, requirements_for
 
-HELP = "diagnose this host: RAM, live value, sysctl files, busy processes, JVMs; verdict and fix"
 DESCRIPTION = """\
 Diagnose vm.max_map_count on this Linux host: total RAM (/proc/meminfo), the live value, every
 sysctl file that sets it and which one wins (at boot under systemd-sysctl, and under procps

@@ -13,7 +13,6 @@ from generator.inputs import add_input_options, canonical_arguments, command_lin
 if TYPE_CHECKING:
     from generator.rules import Decision
 
-HELP = "explain a pasted HotSpot 'INCORRECT SYSTEM CONFIGURATION DETECTED' (ZGC) warning and print the fix"
 DESCRIPTION = """\
 Read HotSpot's ZGC warning ("The system limit on number of memory mappings per process might be
 too low for the given max Java heap size (101754M) ... at least 183157 mappings (current limit is

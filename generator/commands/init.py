@@ -9,8 +9,6 @@ from generator import formats, rules
 from generator.commands.build import add_config_option
 from generator.errors import EnvironmentProblem, InputError
 
-HELP = "write a commented starter maxmap.yaml (never overwrites)"
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add this command's options."""

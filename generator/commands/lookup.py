@@ -10,7 +10,6 @@ from generator import instances
 from generator.inputs import add_source_options, lookup_from
 from generator.sizes import format_mib
 
-HELP = "show the memory of EC2 instance types and the vm.max_map_count each needs"
 DESCRIPTION = (
     "Show each instance type's memory (MiB, as DescribeInstanceTypes reports it), the value the RAM "
     "rule gives (4 x MiB) and where the figure came from. Unknown types exit 2 with close matches."

@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-HELP = "update the bundled instance-type table from EC2 DescribeInstanceTypes (maintainers)"
 DESCRIPTION = (
     "List every instance type of a region through the DescribeInstanceTypes paginator and merge "
     "the figures into the bundled table: new or changed figures cite the API, region and date; "

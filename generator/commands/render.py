@@ -8,8 +8,6 @@ import sys
 from generator import formats
 from generator.inputs import add_input_options, lookup_from, requirements_for, source_arguments
 
-HELP = "generate provisioning (cloud-init, shell, sysctl.d file, ...) for the value"
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add this command's options."""

@@ -11,7 +11,6 @@ from generator.errors import InputError
 from generator.inputs import add_source_options, lookup_from
 from generator.sizes import parse_size_mib
 
-HELP = "list instance types (r7i.*, u-*) with memory and value; filter by --min-memory"
 DESCRIPTION = (
     "List instance types with their memory and the vm.max_map_count each needs, ordered by family "
     "then memory. PATTERN is shell-style (r7i.*, u-*, *.metal); a bare family (r7i) means r7i.*. "

@@ -9,7 +9,6 @@ from pathlib import Path
 from generator import formats
 from generator.errors import EnvironmentProblem, InputError
 
-HELP = "validate user-data, other documents and maxmap.yaml configs; exit 1 when any is invalid"
 
 CONFIG = "config"
 """The pseudo-format of maxmap.yaml: not rendered, but checked like the rest."""

@@ -8,7 +8,6 @@ import sys
 from generator.inputs import add_input_options, lookup_from, requirements_for
 from generator.rules import Decision, decide
 
-HELP = "print the recommended vm.max_map_count"
 DESCRIPTION = (
     "Print the recommended vm.max_map_count: the largest of every rule given, never below the "
     "kernel default 65530, never above 2147483647."
