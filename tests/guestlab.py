@@ -13,10 +13,12 @@ from __future__ import annotations
 import base64
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import shutil
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -270,7 +272,17 @@ def packer_user_data(public_key: str) -> str:
     )
 
 
-def _qemu_source(image: BaseImage, folder: Path, key: Path) -> dict[str, object]:
+_PORT_SLOTS = itertools.count()
+"""Each bake gets its own ssh port range. VNC ports cannot be split the same way (Packer 1.6.6
+derives the VNC display from vnc_port_min and connects to the wrong port), so bakes start one at
+a time instead: see :data:`_LAUNCH`."""
+
+_LAUNCH = threading.Lock()
+"""Held from ``packer build`` until its QEMU runs: Packer probes for a free VNC port and then
+starts QEMU, so two bakes launched together can pick the same port and one QEMU fails to bind."""
+
+
+def _qemu_source(image: BaseImage, folder: Path, key: Path, slot: int) -> dict[str, object]:
     """The settings of Packer's qemu builder, shared by the HCL and JSON templates."""
     return {
         "disk_image": True,
@@ -289,6 +301,8 @@ def _qemu_source(image: BaseImage, folder: Path, key: Path) -> dict[str, object]
         "vm_name": "baked.qcow2",
         "cd_files": [str(folder / "seed" / "user-data"), str(folder / "seed" / "meta-data")],
         "cd_label": "cidata",
+        "host_port_min": 3200 + 10 * slot,
+        "host_port_max": 3209 + 10 * slot,
         "communicator": "ssh",
         "ssh_username": PACKER_SSH_USER,
         "ssh_private_key_file": str(key),
@@ -314,7 +328,7 @@ def _hcl_value(value: object) -> str:
 
 def packer_template(image: BaseImage, folder: Path, key: Path, provisioner: str, syntax: str) -> Path:
     """A full template around ``provisioner``: an HCL ``provisioner`` block or a JSON object."""
-    source = _qemu_source(image, folder, key)
+    source = _qemu_source(image, folder, key, next(_PORT_SLOTS))
     if syntax == "hcl":
         settings = "\n".join(f"  {name} = {_hcl_value(value)}" for name, value in source.items())
         text = (f'source "qemu" "guest" {{\n{settings}\n}}\n\n'
@@ -344,12 +358,22 @@ def bake(image: BaseImage, folder: Path, provisioner: str, syntax: str, label: s
                PACKER_LOG="1", PACKER_LOG_PATH=str(folder / "packer.log"), TMPDIR=str(folder))
     log = folder / "packer.out"
     started = time.monotonic()
-    try:
-        with open(log, "w") as out:
-            result = subprocess.run(["packer", "build", "-color=false", str(template)], cwd=folder, env=env,
-                                    stdout=out, stderr=subprocess.STDOUT, timeout=BAKE_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired as e:
-        raise GuestError(f"bake {label}: no result within {BAKE_TIMEOUT}s\n{tail(log)}") from e
+    with open(log, "w") as out:
+        with _LAUNCH:
+            process = subprocess.Popen(["packer", "build", "-color=false", str(template)], cwd=folder, env=env,
+                                       stdout=out, stderr=subprocess.STDOUT)
+            launch_deadline = time.monotonic() + 120
+            while process.poll() is None and time.monotonic() < launch_deadline:
+                if "Waiting for SSH" in log.read_text(errors="replace"):
+                    break
+                time.sleep(1)
+        try:
+            process.wait(timeout=max(1.0, BAKE_TIMEOUT - (time.monotonic() - started)))
+        except subprocess.TimeoutExpired as e:
+            process.kill()
+            process.wait()
+            raise GuestError(f"bake {label}: no result within {BAKE_TIMEOUT}s\n{tail(log)}") from e
+    result = process
     TIMINGS.add(f"bake {label}", time.monotonic() - started)
     baked = folder / "output" / "baked.qcow2"
     if result.returncode != 0 or not baked.exists():
