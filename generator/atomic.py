@@ -16,6 +16,14 @@ def _umask() -> int:
     return mask
 
 
+def _mode_for(path: Path) -> int:
+    """The mode a replacement keeps: the old file's, else 0666 less the umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
+
+
 def write_atomic(path: Path, data: bytes, mode: int | None = None, *, sync_folder: bool = True) -> None:
     """Write ``data`` to ``path`` through a temp file in the same folder, fsync and rename.
 
@@ -28,10 +36,7 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None, *, sync_folde
     folder = path.parent if str(path.parent) else Path(".")
     try:
         if mode is None:
-            try:
-                mode = path.stat().st_mode & 0o7777
-            except FileNotFoundError:
-                mode = 0o666 & ~_umask()
+            mode = _mode_for(path)
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as e:
         raise EnvironmentProblem(f"cannot write {path}: {e.strerror or e}") from e
@@ -66,10 +71,7 @@ def write_many_atomic(files: Sequence[tuple[Path, bytes]]) -> None:
     try:
         for path, data in files:
             folder = path.parent if str(path.parent) else Path(".")
-            try:
-                mode = path.stat().st_mode & 0o7777
-            except FileNotFoundError:
-                mode = 0o666 & ~_umask()
+            mode = _mode_for(path)
             fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
             staged.append((tmp_name, path))
             with os.fdopen(fd, "wb") as handle:

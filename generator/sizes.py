@@ -50,9 +50,8 @@ def _parse_bytes(text: str, what: str, forms: str, bare_unit: int | None) -> int
     # Exact decimal arithmetic on the digits: "0.5" TiB is 5 x TiB / 10.
     number: str = match["number"]
     whole, _, fraction = number.partition(".")
-    scaled = int(whole + fraction or "0") * unit
-    size, remainder = divmod(scaled, 10 ** len(fraction))
-    size = int(size)
+    scale: int = 10 ** len(fraction)  # int ** int is typed Any (a negative power is a float)
+    size, remainder = divmod(int(whole + fraction or "0") * unit, scale)
     if remainder:
         raise InputError(f"{what}: {text!r} is not a whole number of bytes")
     if size <= 0:
