@@ -93,6 +93,23 @@ def persisted_text(plan: Plan) -> str:
     return comment_block(lines) + "\n" + "\n".join(sysctl_lines(plan)) + "\n"
 
 
+SYSCTL_FILES = (
+    "/etc/sysctl.conf /etc/sysctl.d/*.conf /run/sysctl.d/*.conf",
+    "/usr/local/lib/sysctl.d/*.conf /usr/lib/sysctl.d/*.conf /lib/sysctl.d/*.conf",
+)
+"""Every file procps or systemd-sysctl reads, as shell globs (two lines' worth, for templates)."""
+
+VALUE_SED = shlex.quote(
+    r"s/^[[:space:]]*-\{0,1\}vm[./]max_map_count[[:space:]]*=[[:space:]]*\([0-9][0-9]*\)[[:space:]]*$/\1/p"
+)
+"""A sed program printing the value a sysctl file sets vm.max_map_count to (``-`` and ``/`` forms)."""
+
+
+def never_lower_scan() -> dict[str, str]:
+    """The placeholders of the scan of other sysctl files that every never-lower guard runs."""
+    return {"sysctl_files_head": SYSCTL_FILES[0], "sysctl_files_tail": SYSCTL_FILES[1], "value_sed": VALUE_SED}
+
+
 def script_body(plan: Plan) -> str:
     """The POSIX shell that applies ``plan`` (no shebang, no header; ends with a newline).
 
@@ -107,6 +124,7 @@ def script_body(plan: Plan) -> str:
         conf=SYSCTL_FILE,
         allow_lower="1" if plan.allow_lower else "0",
         persisted_header=persisted,
+        **never_lower_scan(),
         extra_lines=extras,
     )
     if plan.extra_sysctls:

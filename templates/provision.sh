@@ -11,12 +11,12 @@ if [ "$allow_lower" = 0 ]; then
   if [ "$live" -gt "$value" ]; then
     value=$live
   fi
-  for f in /etc/sysctl.conf /etc/sysctl.d/*.conf /run/sysctl.d/*.conf \
-    /usr/local/lib/sysctl.d/*.conf /usr/lib/sysctl.d/*.conf /lib/sysctl.d/*.conf; do
+  for f in @{sysctl_files_head} \
+    @{sysctl_files_tail}; do
     if [ "$f" = "$conf" ] || [ ! -f "$f" ]; then
       continue
     fi
-    set_to=$(sed -n 's/^[[:space:]]*-\{0,1\}vm[./]max_map_count[[:space:]]*=[[:space:]]*\([0-9][0-9]*\)[[:space:]]*$/\1/p' "$f" | tail -n 1)
+    set_to=$(sed -n @{value_sed} "$f" | tail -n 1)
     if [ -n "$set_to" ] && [ "$set_to" -gt "$value" ]; then
       value=$set_to
     fi

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.formats import Problems
-from generator.provision import SYSCTL_FILE, Plan, comment_block, fill, header_lines
+from generator.provision import SYSCTL_FILE, Plan, comment_block, fill, header_lines, never_lower_scan
 from generator.validation import schema_errors
 
 GUARD_EXPRESSION = "{{ ([@{value}] + maxmap_in_force.stdout_lines | map('int') | list) | max | string }}"
@@ -23,7 +23,7 @@ def render(plan: Plan) -> str:
     if plan.allow_lower:
         guard, at_least, expression = "", " to", value
     else:
-        guard = fill("ansible-guard.yaml", conf=SYSCTL_FILE)
+        guard = fill("ansible-guard.yaml", conf=SYSCTL_FILE, **never_lower_scan())
         at_least, expression = " to at least", GUARD_EXPRESSION.replace("@{value}", value)
     extras = ""
     if plan.extra_sysctls:
